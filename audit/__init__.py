@@ -1,0 +1,1 @@
+"""newsaudit auditor: a pure library (never imports Scrapy)."""

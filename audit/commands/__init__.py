@@ -1,0 +1,1 @@
+"""Subcommands of the ``newsaudit`` CLI, one module each."""

@@ -1,0 +1,194 @@
+"""HTML -> :class:`~audit.model.Article`.
+
+Trafilatura's XML output keeps headings (``<head rend="h2">``), paragraphs and list
+items in page order, which the rules need; its plain-text output would flatten them.
+Extraction never raises: every way a page can fail ends as an
+:class:`~audit.model.ExtractionFailure` with a reason code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from audit import language
+from audit.model import Article, Block, ExtractionFailure
+
+#: Pages larger than this are refused rather than parsed (memory and time cap).
+MAX_HTML_BYTES = 8 * 1024 * 1024
+
+_WS = re.compile(r"\s+")
+_HEAD_LEVEL = re.compile(r"h([1-6])")
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—•:]\s+")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Either an article or a failure; exactly one is set."""
+
+    article: Article | None = None
+    failure: ExtractionFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+def _clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    if not head:
+        return False
+    if head.count(b"\x00") > 0:
+        return True
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control / len(head) > 0.1
+
+
+def decode_html(data: bytes | str) -> str:
+    """Decode bytes using the page's declared charset, falling back on detection."""
+    if isinstance(data, str):
+        return data
+    from trafilatura.utils import decode_file
+
+    return decode_file(data)
+
+
+def _page_headline(tree: etree._Element | None) -> tuple[str | None, str | None]:
+    """Return (``<h1>`` text, ``<title>`` text) straight from the page."""
+    if tree is None:
+        return None, None
+    h1 = None
+    for node in tree.iter("h1"):
+        text = _clean(node.text_content())
+        if text:
+            h1 = text
+            break
+    title_nodes = tree.xpath("//title")
+    html_title = _clean(title_nodes[0].text_content()) if title_nodes else None
+    return h1, html_title or None
+
+
+def _canonical(tree: etree._Element | None) -> str | None:
+    if tree is None:
+        return None
+    for href in tree.xpath("//link[@rel='canonical']/@href"):
+        if href.strip():
+            return href.strip()
+    return None
+
+
+def _blocks_from_xml(xml: str) -> tuple[dict[str, str], list[tuple[str, str, int | None]]]:
+    root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(recover=True, huge_tree=True))
+    meta = {k: v for k, v in root.attrib.items()}
+    main = root.find("main")
+    raw: list[tuple[str, str, int | None]] = []
+    if main is None:
+        return meta, raw
+    for node in main.iter():
+        tag = node.tag
+        if tag == "head":
+            match = _HEAD_LEVEL.fullmatch(node.get("rend", "") or "")
+            raw.append(("heading", _clean("".join(node.itertext())), int(match.group(1)) if match else 2))
+        elif tag == "p" and node.getparent() is not None and node.getparent().tag not in ("item", "quote", "cell"):
+            raw.append(("paragraph", _clean("".join(node.itertext())), None))
+        elif tag == "item":
+            raw.append(("list_item", _clean("".join(node.itertext())), None))
+        elif tag == "quote":
+            raw.append(("quote", _clean("".join(node.itertext())), None))
+        elif tag == "row":
+            cells = [_clean("".join(c.itertext())) for c in node.findall("cell")]
+            raw.append(("table", " | ".join(c for c in cells if c), None))
+    return meta, [(k, t, lvl) for k, t, lvl in raw if t]
+
+
+def _headline_from_title(html_title: str | None, site_name: str | None) -> str | None:
+    """Strip a trailing ``- Site`` from ``<title>`` to approximate the headline."""
+    if not html_title:
+        return None
+    parts = _TITLE_SEPARATORS.split(html_title)
+    if len(parts) > 1 and (site_name is None or parts[-1].strip().casefold() == site_name.casefold()):
+        return " - ".join(parts[:-1]).strip() or html_title
+    return html_title
+
+
+def extract_article(
+    data: bytes | str,
+    url: str | None = None,
+    language_hint: str | None = None,
+    source: str | None = None,
+) -> Extraction:
+    """Extract one article. Never raises; returns an :class:`Extraction`."""
+    try:
+        return _extract(data, url, language_hint, source)
+    except Exception as exc:  # noqa: BLE001 - extraction must never take a crawl down
+        return Extraction(failure=ExtractionFailure("extraction_error", f"{type(exc).__name__}: {exc}"))
+
+
+def _extract(data: bytes | str, url: str | None, language_hint: str | None, source: str | None) -> Extraction:
+    size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+    if size == 0 or (isinstance(data, str) and not data.strip()) or (isinstance(data, bytes) and not data.strip()):
+        return Extraction(failure=ExtractionFailure("empty_body", "the page has no content"))
+    if size > MAX_HTML_BYTES:
+        return Extraction(failure=ExtractionFailure("too_large", f"{size} bytes exceeds the {MAX_HTML_BYTES} cap"))
+    if isinstance(data, bytes) and _looks_binary(data):
+        return Extraction(failure=ExtractionFailure("binary_content", "the body is not text"))
+    text = decode_html(data)
+    try:
+        tree = lxml_html.fromstring(text)
+    except (etree.ParserError, ValueError):
+        tree = None
+    xml = trafilatura.extract(
+        text,
+        url=url,
+        output_format="xml",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_formatting=False,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    if not xml:
+        return Extraction(failure=ExtractionFailure("no_article_text", "Trafilatura found no main text"))
+    meta, raw_blocks = _blocks_from_xml(xml)
+    if not raw_blocks:
+        return Extraction(failure=ExtractionFailure("no_article_text", "the main text has no blocks"))
+
+    body = "\n".join(t for _, t, _ in raw_blocks)
+    detected = language.detect(body)
+    article_lang = language.resolve(detected[0] if detected else None, language_hint)
+    blocks = []
+    for index, (kind, block_text, level) in enumerate(raw_blocks):
+        found = language.detect(block_text)
+        block_lang = language.resolve(found[0], article_lang) if found else None
+        blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=block_lang))
+
+    h1, html_title = _page_headline(tree)
+    site_name = meta.get("sitename") or None
+    headline = h1 or _headline_from_title(html_title, site_name) or meta.get("title")
+    tags = tuple(t.strip() for t in (meta.get("tags") or "").split(";") if t.strip())
+    article = Article(
+        url=url or meta.get("url"),
+        title=meta.get("title") or headline,
+        headline=headline,
+        html_title=html_title,
+        blocks=tuple(blocks),
+        language=article_lang,
+        author=meta.get("author") or None,
+        published=meta.get("date") or None,
+        site_name=site_name,
+        description=meta.get("description") or None,
+        tags=tags,
+        canonical_url=_canonical(tree) or None,
+        source=source,
+    )
+    return Extraction(article=article)

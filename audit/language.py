@@ -1,0 +1,77 @@
+"""Deterministic language identification for articles and blocks.
+
+langdetect is random by default and has no Malay profile; we seed it once, map its
+codes onto the languages we report, and skip text too short to judge (a short block
+inherits nothing rather than a guess). Results are cached because the same
+boilerplate blocks recur across a site.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+DetectorFactory.seed = 0
+
+#: Blocks shorter than this (in letters) are not judged: langdetect guesses wildly.
+MIN_LETTERS = 40
+#: langdetect reads at most this many characters; more buys no accuracy.
+MAX_CHARS = 600
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+#: Languages langdetect cannot tell apart that we treat as one family.
+FAMILIES: dict[str, str] = {"ms": "id", "id": "id"}
+
+
+def family(code: str | None) -> str | None:
+    """Collapse languages we deliberately do not separate (Malay and Indonesian)."""
+    if code is None:
+        return None
+    return FAMILIES.get(code, code)
+
+
+def letter_count(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+@lru_cache(maxsize=8192)
+def _detect_cached(sample: str) -> tuple[str, float] | None:
+    try:
+        ranked = detect_langs(sample)
+    except LangDetectException:
+        return None
+    if not ranked:
+        return None
+    top = ranked[0]
+    return top.lang, float(top.prob)
+
+
+def detect(text: str, min_letters: int = MIN_LETTERS) -> tuple[str, float] | None:
+    """Return ``(code, probability)`` or ``None`` when the text is too short to judge."""
+    text = text.strip()
+    if letter_count(text) < min_letters:
+        return None
+    thai = len(_THAI.findall(text[:MAX_CHARS]))
+    if thai and thai / max(1, letter_count(text[:MAX_CHARS])) > 0.5:
+        # Thai script is unambiguous; skipping langdetect saves most of its cost.
+        return "th", 1.0
+    found = _detect_cached(text[:MAX_CHARS])
+    if found is None:
+        return None
+    code, prob = found
+    code = code.split("-")[0]
+    return code, prob
+
+
+def resolve(detected: str | None, hint: str | None) -> str | None:
+    """Prefer the site's hint when it is in the same family as what was detected
+    (so a Malay site stays ``ms`` although langdetect says ``id``)."""
+    if detected is None:
+        return hint
+    if hint and family(hint) == family(detected):
+        return hint
+    return detected

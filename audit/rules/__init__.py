@@ -1,0 +1,5 @@
+"""The one place that imports every rule module, so that importing this package
+registers all rules (see :mod:`audit.registry`)."""
+
+from audit.rules import (  # noqa: F401
+)
