@@ -2,4 +2,7 @@
 registers all rules (see :mod:`audit.registry`)."""
 
 from audit.rules import (  # noqa: F401
+    headings,
+    paragraphs,
+    truncation,
 )
