@@ -53,7 +53,9 @@ class AuditConfig:
         select = rules.get("select", ["AQ"])
         ignore = rules.get("ignore", [])
         for key, value in (("rules.select", select), ("rules.ignore", ignore)):
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("AQ") for v in value):
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.startswith("AQ") for v in value
+            ):
                 raise ConfigError(f"{origin}: {key} must be a list of rule code prefixes like 'AQ1'")
         costs = data.get("score", {})
         for sev, cost in costs.items():

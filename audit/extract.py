@@ -97,7 +97,11 @@ def _blocks_from_xml(xml: str) -> tuple[dict[str, str], list[tuple[str, str, int
         if tag == "head":
             match = _HEAD_LEVEL.fullmatch(node.get("rend", "") or "")
             raw.append(("heading", _clean("".join(node.itertext())), int(match.group(1)) if match else 2))
-        elif tag == "p" and node.getparent() is not None and node.getparent().tag not in ("item", "quote", "cell"):
+        elif (
+            tag == "p"
+            and node.getparent() is not None
+            and node.getparent().tag not in ("item", "quote", "cell")
+        ):
             raw.append(("paragraph", _clean("".join(node.itertext())), None))
         elif tag == "item":
             raw.append(("list_item", _clean("".join(node.itertext())), None))
@@ -134,10 +138,16 @@ def extract_article(
 
 def _extract(data: bytes | str, url: str | None, language_hint: str | None, source: str | None) -> Extraction:
     size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
-    if size == 0 or (isinstance(data, str) and not data.strip()) or (isinstance(data, bytes) and not data.strip()):
+    if (
+        size == 0
+        or (isinstance(data, str) and not data.strip())
+        or (isinstance(data, bytes) and not data.strip())
+    ):
         return Extraction(failure=ExtractionFailure("empty_body", "the page has no content"))
     if size > MAX_HTML_BYTES:
-        return Extraction(failure=ExtractionFailure("too_large", f"{size} bytes exceeds the {MAX_HTML_BYTES} cap"))
+        return Extraction(
+            failure=ExtractionFailure("too_large", f"{size} bytes exceeds the {MAX_HTML_BYTES} cap")
+        )
     if isinstance(data, bytes) and _looks_binary(data):
         return Extraction(failure=ExtractionFailure("binary_content", "the body is not text"))
     text = decode_html(data)

@@ -33,7 +33,13 @@ def _private_host(host: str) -> bool:
         return False
     for info in infos:
         addr = ipaddress.ip_address(info[4][0].split("%")[0])
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_unspecified:
+        if (
+            addr.is_private
+            or addr.is_loopback
+            or addr.is_link_local
+            or addr.is_reserved
+            or addr.is_unspecified
+        ):
             return True
     return False
 
@@ -61,7 +67,8 @@ def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailur
     host = urlsplit(url).hostname or ""
     if not allow_private and _private_host(host):
         return ExtractionFailure(
-            "private_address", f"{host} resolves to a private/loopback address; pass --allow-private to audit it"
+            "private_address",
+            f"{host} resolves to a private/loopback address; pass --allow-private to audit it",
         )
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:

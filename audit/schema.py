@@ -7,7 +7,7 @@ each other by ``$id``, so they are loaded into one ``referencing`` registry.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def _registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(
         load_schema(name), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
