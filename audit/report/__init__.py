@@ -1,0 +1,147 @@
+"""The self-contained HTML run report (``output/<run-id>/report.html``).
+
+Every style and script is inlined and a Content-Security-Policy meta tag allows
+only that one script (by hash) and no network at all, so the report works from
+``file://`` and article text can never load or run anything. Article text goes
+through Jinja2 autoescaping; data for the table script travels as a JSON island
+with ``<``, ``>`` and ``&`` escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from audit.report.rundir import RunData, load_run
+from audit.report.view import article_view, safe_href, summary
+
+__all__ = ["build_report", "render_report", "json_island", "template_env"]
+
+REPORT_NAME = "report.html"
+
+
+def _asset(name: str) -> str:
+    return resources.files("audit.report").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def template_env() -> jinja2.Environment:
+    """Jinja environment with autoescaping forced on for every template."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("audit.report", "."),
+        autoescape=True,
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def json_island(data: Any) -> Markup:
+    """JSON safe to place inside ``<script type="application/json">``: no ``</script>``,
+    ``<!--`` or entity can end or confuse the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
+    width, height, base = 340, 170, 150
+    slot = width / len(histogram)
+    peak = max((n for _, n in histogram), default=0) or 1
+    bars = []
+    for i, (label, count) in enumerate(histogram):
+        h = round((base - 16) * count / peak, 1)
+        bars.append(
+            {
+                "label": label,
+                "short": label.split("–")[0],
+                "count": count,
+                "x": round(i * slot + 2, 1),
+                "w": round(slot - 4, 1),
+                "y": round(base - h, 1),
+                "h": h,
+            }
+        )
+    return {"width": width, "height": height, "base": base, "bars": bars}
+
+
+def render_report(run: RunData) -> str:
+    """Render a loaded run as one HTML document."""
+    articles = [article_view(n, record) for n, record in enumerate(run.articles, start=1)]
+    s = summary(run)
+    js = _asset("report.js")
+    script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
+    data = {
+        "run_id": run.run_id,
+        "articles": [
+            {
+                "number": a.number,
+                "title": a.title,
+                "site": str(a.record.get("site") or ""),
+                "language": str(a.record.get("language") or ""),
+                "score": a.record.get("score") if isinstance(a.record.get("score"), int) else None,
+                "nfindings": len(a.findings),
+                "types": a.types,
+            }
+            for a in articles
+        ],
+    }
+    options = {
+        "sites": sorted({d["site"] for d in data["articles"]} - {""}),
+        "languages": sorted({d["language"] for d in data["articles"]} - {""}),
+        "types": sorted({t for a in articles for t in a.types}),
+    }
+    failures = [
+        {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
+    ]
+    rejects = [_reject_view(r) for r in run.rejects]
+    return (
+        template_env()
+        .get_template("report.html")
+        .render(
+            run=run,
+            s=s,
+            chart=_chart(s["histogram"]),
+            articles=articles,
+            failures=failures,
+            rejects=rejects,
+            options=options,
+            css=Markup(_asset("report.css")),
+            js=Markup(js),
+            script_hash=script_hash,
+            data_json=json_island(data),
+            generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    )
+
+
+def _reject_view(reject: dict[str, Any]) -> dict[str, Any]:
+    record = reject.get("record") if isinstance(reject.get("record"), dict) else reject
+    errors = reject.get("errors") or reject.get("error") or []
+    if not isinstance(errors, list):
+        errors = [errors]
+    return {"url": str(record.get("url") or ""), "errors": [str(e) for e in errors]}
+
+
+def build_report(run_dir: Path) -> Path:
+    """Write ``report.html`` into ``run_dir`` and return its path.
+
+    Written to a temporary file and renamed, so a reader never sees half a report.
+    """
+    run_dir = Path(run_dir)
+    html = render_report(load_run(run_dir))
+    target = run_dir / REPORT_NAME
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(target)
+    return target

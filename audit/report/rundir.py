@@ -1,0 +1,100 @@
+"""Read a run directory (``output/<run-id>/``) into one in-memory view.
+
+Shared by the HTML report and the review server so both show the same numbers.
+A crawl may still be writing, or a file may be damaged: a line that is not a JSON
+object is kept as a *problem* with its file and line number, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of a run file that could not be read."""
+
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class RunData:
+    """Everything a run directory holds that an editor needs to see."""
+
+    path: Path
+    run_id: str
+    meta: dict[str, Any]
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def sites(self) -> list[str]:
+        return sorted({str(a.get("site") or self.meta.get("site") or "") for a in self.articles} - {""})
+
+
+def _read_jsonl(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    out: list[dict[str, Any]] = []
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(path.name, number, f"invalid JSON: {exc.msg}"))
+                continue
+            if not isinstance(value, dict):
+                problems.append(Problem(path.name, number, f"expected an object, got {type(value).__name__}"))
+                continue
+            out.append(value)
+    return out
+
+
+def _read_meta(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(path.name, exc.lineno, f"invalid JSON: {exc.msg}"))
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(path.name, 1, "expected an object"))
+        return {}
+    return value
+
+
+def is_run_dir(path: Path) -> bool:
+    return path.is_dir() and any(
+        (path / name).is_file() for name in ("articles.jsonl", "failures.jsonl", "run.json")
+    )
+
+
+def load_run(run_dir: Path | str) -> RunData:
+    """Load a run directory; raises ``FileNotFoundError`` if it is not one."""
+    path = Path(run_dir)
+    if not is_run_dir(path):
+        raise FileNotFoundError(
+            f"{path} is not a run directory (no articles.jsonl, failures.jsonl or run.json)"
+        )
+    problems: list[Problem] = []
+    meta = _read_meta(path / "run.json", problems)
+    run_id = str(meta.get("run_id") or path.name)
+    return RunData(
+        path=path,
+        run_id=run_id,
+        meta=meta,
+        articles=_read_jsonl(path / "articles.jsonl", problems),
+        failures=_read_jsonl(path / "failures.jsonl", problems),
+        rejects=_read_jsonl(path / "rejects.jsonl", problems),
+        problems=problems,
+    )

@@ -1,0 +1,218 @@
+"""Turn run records into plain view data for the templates.
+
+Templates only loop and print (autoescaped); every decision about what is
+highlighted, which URL is clickable and how scores are bucketed lives here, where
+it can be unit-tested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from audit.report.rundir import RunData
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_WS = re.compile(r"\s+")
+
+
+def safe_href(url: Any) -> str | None:
+    """Return ``url`` if it is an absolute http(s) URL, else ``None`` (rendered inert).
+
+    ``javascript:``, ``data:``, relative and malformed URLs never become links.
+    Control characters and whitespace inside the scheme are what browsers strip
+    before parsing, so a URL containing any is refused outright.
+    """
+    if not isinstance(url, str) or not url:
+        return None
+    if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of block text; ``marked`` runs are the evidence of a finding."""
+
+    text: str
+    marked: bool = False
+
+
+def highlight(text: str, evidences: list[str]) -> list[Segment]:
+    """Split ``text`` into segments, marking every exact occurrence of each evidence.
+
+    Evidence is exact extracted text (DESIGN.md §2), so a plain substring search is
+    right; overlapping matches merge into one mark.
+    """
+    spans: list[tuple[int, int]] = []
+    for evidence in evidences:
+        if not evidence:
+            continue
+        start = text.find(evidence)
+        while start != -1:
+            spans.append((start, start + len(evidence)))
+            start = text.find(evidence, start + len(evidence))
+    if not spans:
+        return [Segment(text)]
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[Segment] = []
+    pos = 0
+    for start, end in merged:
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], marked=True))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return out
+
+
+@dataclass
+class BlockView:
+    index: int
+    kind: str
+    level: int | None
+    language: str | None
+    segments: list[Segment]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def severity(self) -> str | None:
+        if not self.findings:
+            return None
+        return min(
+            (f.get("severity") or "info" for f in self.findings), key=lambda s: SEVERITY_ORDER.get(s, 3)
+        )
+
+
+@dataclass
+class ArticleView:
+    """One article ready to render: blocks with their findings attached."""
+
+    number: int
+    record: dict[str, Any]
+    title: str
+    href: str | None
+    blocks: list[BlockView]
+    article_findings: list[dict[str, Any]]
+    types: list[str]
+
+    @property
+    def url(self) -> str:
+        return str(self.record.get("url") or "")
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return list(self.record.get("findings") or [])
+
+
+def _as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def article_view(number: int, record: dict[str, Any]) -> ArticleView:
+    """Attach each finding to its block; findings without a valid block stay article-level."""
+    raw_blocks = [b for b in record.get("blocks") or [] if isinstance(b, dict)]
+    findings = [f for f in record.get("findings") or [] if isinstance(f, dict)]
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    positions = {_as_int(b.get("index")): pos for pos, b in enumerate(raw_blocks)}
+    article_level: list[dict[str, Any]] = []
+    for finding in findings:
+        block = _as_int(finding.get("block"))
+        if block is not None and block in positions:
+            by_index.setdefault(block, []).append(finding)
+        else:
+            article_level.append(finding)
+    blocks: list[BlockView] = []
+    for pos, raw in enumerate(raw_blocks):
+        index = _as_int(raw.get("index"))
+        index = pos if index is None else index
+        attached = by_index.get(index, [])
+        text = str(raw.get("text") or "")
+        blocks.append(
+            BlockView(
+                index=index,
+                kind=str(raw.get("kind") or "paragraph"),
+                level=_as_int(raw.get("level")),
+                language=raw.get("language") if isinstance(raw.get("language"), str) else None,
+                segments=highlight(text, [str(f.get("evidence") or "") for f in attached]),
+                findings=attached,
+            )
+        )
+    title = str(record.get("headline") or record.get("title") or record.get("url") or f"article {number}")
+    types = sorted({str(f.get("type")) for f in findings if f.get("type")})
+    return ArticleView(
+        number=number,
+        record=record,
+        title=title,
+        href=safe_href(record.get("url")),
+        blocks=blocks,
+        article_findings=article_level,
+        types=types,
+    )
+
+
+def score_histogram(scores: list[int], width: int = 10) -> list[tuple[str, int]]:
+    """Counts per score bucket 0-9, 10-19, ... 90-100 (100 joins the last bucket)."""
+    buckets = [0] * (100 // width)
+    for s in scores:
+        buckets[min(max(s, 0), 99) // width] += 1
+    labels = [f"{i * width}–{i * width + width - 1}" for i in range(len(buckets))]
+    labels[-1] = f"{(len(buckets) - 1) * width}–100"
+    return list(zip(labels, buckets, strict=True))
+
+
+def summary(run: RunData) -> dict[str, Any]:
+    """The numbers at the top of the report; run.json counts win when present."""
+    counts = run.meta.get("counts") if isinstance(run.meta.get("counts"), dict) else {}
+    audited = len(run.articles)
+    failed = len(run.failures)
+    rejected = len(run.rejects)
+    crawled = _as_int(counts.get("crawled")) or _as_int(counts.get("pages")) or audited + failed + rejected
+    by_type: Counter[str] = Counter()
+    by_site: Counter[str] = Counter()
+    by_site_articles: Counter[str] = Counter()
+    for record in run.articles:
+        site = str(record.get("site") or run.meta.get("site") or "—")
+        by_site_articles[site] += 1
+        for f in record.get("findings") or []:
+            if isinstance(f, dict):
+                by_type[str(f.get("type") or "unknown")] += 1
+                by_site[site] += 1
+    scores = [s for s in (_as_int(r.get("score")) for r in run.articles) if s is not None]
+    failure_reasons = Counter(str(f.get("reason") or "unknown") for f in run.failures)
+    return {
+        "crawled": crawled,
+        "audited": audited,
+        "failed": failed,
+        "rejected": rejected,
+        "defects": sum(by_type.values()),
+        "by_type": by_type.most_common(),
+        "by_site": sorted(
+            ((site, by_site_articles[site], by_site[site]) for site in by_site_articles),
+            key=lambda row: (-row[2], row[0]),
+        ),
+        "failure_reasons": failure_reasons.most_common(),
+        "histogram": score_histogram(scores),
+        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+        "counts": {k: v for k, v in counts.items() if isinstance(v, int | float | str)},
+    }
+
+
+def normalise_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
