@@ -2,7 +2,12 @@
 registers all rules (see :mod:`audit.registry`)."""
 
 from audit.rules import (  # noqa: F401
+    boilerplate,
     headings,
+    language,
+    metadata,
     paragraphs,
+    statistics,
+    topic,
     truncation,
 )

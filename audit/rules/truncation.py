@@ -98,7 +98,8 @@ def _title_like(text: str) -> bool:
     if len(tokens) < 3:
         return True
     capitalised = sum(1 for t in tokens if t[0].isupper())
-    return capitalised / len(tokens) > 0.6
+    glue = sum(1 for t in tokens if t.casefold() in function_words())
+    return (capitalised / len(tokens) > 0.6 and glue == 0) or capitalised / len(tokens) > 0.85
 
 
 def _judgeable(block: Block, config: AuditConfig) -> bool:
