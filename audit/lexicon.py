@@ -1,0 +1,136 @@
+"""Per-language word lists the rules read: attribution cues, statistic units,
+filler phrases, placeholder authors and function words.
+
+They are data, not code: one TOML file per language in ``audit/lexicons/`` that an
+editor can extend without touching Python. Rules usually match against the union of
+every language's list, because a Malay article quotes an English report and a
+Tagalog article borrows English cues; the per-language files exist so that each
+list stays readable and owned by someone who speaks the language.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+
+#: TOML table -> keys it may hold. Anything else is a typo and is refused.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "statistics": ("units_after", "units_before", "attribution", "attribution_start", "data_nouns"),
+    "boilerplate": ("read_also", "cta_verbs", "cta_objects", "cta_phrases", "faq_headings"),
+    "metadata": ("placeholder_authors",),
+    "mixing": ("function_words",),
+}
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")
+
+
+class LexiconError(ValueError):
+    """A malformed lexicon file; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists for one language (or the union of several)."""
+
+    language: str
+    units_after: tuple[str, ...] = ()
+    units_before: tuple[str, ...] = ()
+    attribution: tuple[str, ...] = ()
+    attribution_start: tuple[str, ...] = ()
+    data_nouns: tuple[str, ...] = ()
+    read_also: tuple[str, ...] = ()
+    cta_verbs: tuple[str, ...] = ()
+    cta_objects: tuple[str, ...] = ()
+    cta_phrases: tuple[str, ...] = ()
+    faq_headings: tuple[str, ...] = ()
+    placeholder_authors: tuple[str, ...] = ()
+    function_words: tuple[str, ...] = ()
+
+
+def parse(data: dict, origin: str) -> Lexicon:
+    """Validate one lexicon mapping (as read from TOML) and build a :class:`Lexicon`."""
+    language = data.get("language")
+    if not isinstance(language, str) or not language:
+        raise LexiconError(f"{origin}: 'language' must be a language code such as \"id\"")
+    values: dict[str, tuple[str, ...]] = {}
+    for section, table in data.items():
+        if section == "language":
+            continue
+        if section not in SECTIONS or not isinstance(table, dict):
+            raise LexiconError(f"{origin}: unknown table [{section}] (expected one of {sorted(SECTIONS)})")
+        for key, items in table.items():
+            if key not in SECTIONS[section]:
+                raise LexiconError(f"{origin}: unknown key {section}.{key} (expected {SECTIONS[section]})")
+            if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+                raise LexiconError(f"{origin}: {section}.{key} must be a list of non-empty strings")
+            values[key] = tuple(i.strip() for i in items)
+    return Lexicon(language=language, **values)
+
+
+@lru_cache(maxsize=64)
+def load(language: str, directory: str | None = None) -> Lexicon | None:
+    """The lexicon for ``language`` or ``None`` when there is no file for it."""
+    path = Path(directory or LEXICON_DIR) / f"{language}.toml"
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: invalid TOML: {exc}") from exc
+    return parse(data, str(path))
+
+
+def available(directory: str | None = None) -> tuple[str, ...]:
+    """Language codes that have a lexicon file (``xx.toml``; other TOML files in the
+    directory, such as the truncation rule's ``function_words.toml``, are not lexicons)."""
+    paths = Path(directory or LEXICON_DIR).glob("*.toml")
+    return tuple(sorted(p.stem for p in paths if _CODE.fullmatch(p.stem)))
+
+
+def union(lexicons: Iterable[Lexicon], language: str = "*") -> Lexicon:
+    """Merge word lists, keeping first-seen order and dropping case-duplicates."""
+    merged: dict[str, list[str]] = {f.name: [] for f in fields(Lexicon) if f.name != "language"}
+    seen: dict[str, set[str]] = {k: set() for k in merged}
+    for lex in lexicons:
+        for key, items in merged.items():
+            for item in getattr(lex, key):
+                if item.casefold() not in seen[key]:
+                    seen[key].add(item.casefold())
+                    items.append(item)
+    return Lexicon(language=language, **{k: tuple(v) for k, v in merged.items()})
+
+
+@lru_cache(maxsize=8)
+def combined(directory: str | None = None) -> Lexicon:
+    """The union of every language's lexicon: what rules match against by default."""
+    found = [load(code, directory) for code in available(directory)]
+    return union([lex for lex in found if lex is not None])
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive regex matching any phrase as whole words.
+
+    Thai runs words together, so Thai phrases match as plain substrings; other
+    phrases must not touch a letter or digit on either side ("kata" is not in
+    "katalog"). Longer phrases are tried first so the longest cue is reported.
+    """
+    parts = []
+    for phrase in sorted({p.casefold() for p in phrases}, key=len, reverse=True):
+        body = re.escape(phrase).replace(r"\ ", r"\s+")
+        if _THAI.search(phrase):
+            parts.append(body)
+            continue
+        left = r"(?<!\w)" if re.match(r"\w", phrase) else ""
+        right = r"(?!\w)" if re.search(r"\w$", phrase) else ""
+        parts.append(left + body + right)
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE | re.UNICODE)

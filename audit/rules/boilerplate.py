@@ -1,0 +1,194 @@
+"""AQ7xx boilerplate: filler blocks that are not part of the story.
+
+Three shapes, all driven by the word lists in :mod:`audit.lexicon`:
+
+- AQ701 a "read also" line: a short block opening with ``Baca juga``, ``Xem thêm``,
+  ``Basahin din``, ``Read more``...
+- AQ702 a call to action: a short block (or the last sentence of a paragraph) that
+  *opens* with an imperative such as ``Follow``, ``Tetap ikuti``, ``Abangan``,
+  ``ติดตาม`` and names what to follow (news, updates, our page, a social network), or
+  that holds a fixed filler phrase ("stay tuned"). Requiring the verb up front is what
+  keeps "police will follow up on the news" out.
+- AQ703 FAQ filler: an FAQ section whose answers only restate words already in the
+  article (SEO padding rather than new information).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from audit import lexicon
+from audit.config import AuditConfig
+from audit.model import Article, Block
+from audit.registry import Flag, register
+from audit.text import normalize, sentences, words
+
+FAMILY = "boilerplate"
+
+_LEAD = re.compile(r"^[\W_]*", re.UNICODE)
+_CLAUSE = re.compile(r"[,:;–—-]\s*|[!?.]\s+")
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    read_also: re.Pattern[str] | None
+    verbs: re.Pattern[str] | None
+    objects: re.Pattern[str] | None
+    phrases: re.Pattern[str] | None
+    faq: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _patterns(directory: str | None = None) -> _Patterns:
+    lex = lexicon.combined(directory)
+    return _Patterns(
+        read_also=lexicon.phrase_pattern(lex.read_also),
+        verbs=lexicon.phrase_pattern(lex.cta_verbs),
+        objects=lexicon.phrase_pattern(lex.cta_objects),
+        phrases=lexicon.phrase_pattern(lex.cta_phrases),
+        faq=frozenset(normalize(h) for h in lex.faq_headings),
+    )
+
+
+def _word_count(text: str) -> int:
+    if _THAI.search(text):
+        return max(len(text.split()), len(text) // 6)  # Thai has no spaces between words
+    return len(words(text))
+
+
+def is_read_also(text: str, pats: _Patterns | None = None) -> bool:
+    pats = pats or _patterns()
+    body = _LEAD.sub("", text)
+    match = pats.read_also.match(body) if pats.read_also else None
+    return match is not None
+
+
+def _verb_up_front(text: str, pats: _Patterns, lead_words: int) -> bool:
+    """An imperative at the start of the text or of one of its clauses."""
+    if not pats.verbs:
+        return False
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(text)]
+    for match in pats.verbs.finditer(text):
+        before = max((s for s in starts if s <= match.start()), default=0)
+        if len(text[before : match.start()].split()) <= lead_words:
+            return True
+    return False
+
+
+def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int = 2) -> bool:
+    pats = pats or _patterns()
+    body = _LEAD.sub("", text)
+    if pats.phrases and pats.phrases.search(body):
+        return True
+    return bool(pats.objects and pats.objects.search(body) and _verb_up_front(body, pats, lead_words))
+
+
+@register(
+    "AQ701",
+    "read-also-line",
+    FAMILY,
+    "warning",
+    "A 'read also' / related-story line inside the article body.",
+)
+def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    max_words = int(config.threshold(FAMILY, "max_words", 30))
+    pats = _patterns()
+    for block in article.blocks:
+        if block.kind != "table" and _word_count(block.text) <= max_words and is_read_also(block.text, pats):
+            yield Flag(
+                evidence=block.text,
+                message="A 'read also' link line is filler, not part of the story",
+                block=block.index,
+            )
+
+
+@register(
+    "AQ702",
+    "call-to-action",
+    FAMILY,
+    "warning",
+    "A call to action ('Follow us', 'Tetap ikuti perkembangan terbaru', 'Abangan') in the body.",
+)
+def call_to_action(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    max_words = int(config.threshold(FAMILY, "max_words", 30))
+    lead = int(config.threshold(FAMILY, "cta_lead_words", 2))
+    pats = _patterns()
+    for block in article.blocks:
+        if block.kind == "table" or is_read_also(block.text, pats):
+            continue
+        if _word_count(block.text) <= max_words:
+            if is_call_to_action(block.text, pats, lead):
+                yield Flag(
+                    evidence=block.text,
+                    message="A call to action asks the reader to follow or subscribe; it is filler, not news",
+                    block=block.index,
+                )
+            continue
+        parts = sentences(block.text)
+        if len(parts) > 1 and _word_count(parts[-1]) <= max_words and is_call_to_action(parts[-1], pats, 0):
+            yield Flag(
+                evidence=block.text,
+                message=f"Paragraph ends with a call to action ('{parts[-1][:60]}')",
+                block=block.index,
+                severity="info",
+            )
+
+
+def _faq_sections(article: Article, pats: _Patterns) -> Iterator[tuple[Block, list[Block]]]:
+    """Yield (FAQ heading, blocks of its section)."""
+    blocks = article.blocks
+    for i, block in enumerate(blocks):
+        if block.kind != "heading":
+            continue
+        name = normalize(block.text)
+        if name not in pats.faq and not any(name.startswith(f + " ") for f in pats.faq):
+            continue
+        section: list[Block] = []
+        for nxt in blocks[i + 1 :]:
+            if (
+                nxt.kind == "heading"
+                and not nxt.text.rstrip().endswith("?")
+                and (nxt.level or 2) <= (block.level or 2)
+            ):
+                break
+            section.append(nxt)
+        yield block, section
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in words(text) if len(w) > 3 and not w.isdigit()}
+
+
+@register(
+    "AQ703",
+    "faq-filler",
+    FAMILY,
+    "warning",
+    "An FAQ section whose answers only restate the article.",
+)
+def faq_filler(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    min_restated = float(config.threshold(FAMILY, "faq_min_restated", 0.6))
+    pats = _patterns()
+    for heading, section in _faq_sections(article, pats):
+        answers = [b for b in section if b.kind != "heading" and not b.text.rstrip().endswith("?")]
+        questions = [b for b in section if b.text.rstrip().endswith("?")]
+        if not answers:
+            continue
+        inside = {heading.index} | {b.index for b in section}
+        rest = set().union(*(_content_words(b.text) for b in article.blocks if b.index not in inside))
+        said = set().union(*(_content_words(b.text) for b in answers))
+        if not said:
+            continue
+        restated = len(said & rest) / len(said)
+        if restated >= min_restated:
+            yield Flag(
+                evidence=heading.text,
+                message=f"FAQ section ({len(questions)} questions) restates the article: "
+                f"{restated:.0%} of its answer words already appear above",
+                block=heading.index,
+                score=round(restated, 3),
+            )

@@ -1,0 +1,104 @@
+"""AQ6xx language_mixing: a block written in another language than the article.
+
+Block languages were detected once, during extraction (``Block.language``; ``None``
+for blocks too short to judge), so this rule never calls langdetect. It holds back in
+the three cases where a different detected language is not a defect:
+
+- Indonesian and Malay are one family (:func:`audit.language.family`).
+- Code-switching: a Tagalog or Malay paragraph full of English terms may be detected as
+  English, yet it still carries the article language's function words ("ang", "ng",
+  "yang"); a block with enough of them (``min_native_share``) is not foreign.
+- Bilingual articles: when several blocks share the other language and make up a good
+  part of the article (``max_other_share``), the article is bilingual (an English-heavy
+  Tagalog story, a translation under the original) and no single block is the odd one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from audit import lexicon
+from audit.config import AuditConfig
+from audit.language import family, letter_count
+from audit.model import Article, Block
+from audit.registry import Flag, register
+from audit.text import words
+
+FAMILY = "language_mixing"
+
+NAMES = {
+    "en": "English", "id": "Indonesian/Malay", "ms": "Malay", "tl": "Tagalog", "vi": "Vietnamese",
+    "th": "Thai", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "no": "Norwegian", "da": "Danish", "sv": "Swedish", "ko": "Korean", "ja": "Japanese",
+    "zh": "Chinese", "ru": "Russian", "tr": "Turkish", "ar": "Arabic", "hi": "Hindi", "cs": "Czech",
+}  # fmt: skip
+
+
+def _name(code: str) -> str:
+    return f"{NAMES.get(code, code)} ({code})"
+
+
+@lru_cache(maxsize=32)
+def _function_words(lang: str) -> frozenset[str]:
+    """Function words of a language's family (Indonesian and Malay pooled)."""
+    codes = [c for c in lexicon.available() if family(c) == family(lang)]
+    found = [lexicon.load(c) for c in codes]
+    return frozenset(w.casefold() for lex in found if lex for w in lex.function_words)
+
+
+def native_share(text: str, lang: str) -> float | None:
+    """Share of ``text`` that reads as ``lang``: its script for Thai, otherwise its
+    function words among all words. ``None`` when the language has no word list."""
+    if family(lang) == "th":
+        letters = letter_count(text)
+        thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
+        return thai / letters if letters else 0.0
+    vocab = _function_words(lang)
+    if not vocab:
+        return None
+    tokens = words(text)
+    return sum(t in vocab for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def _confusable(a: str, b: str, groups: list[list[str]]) -> bool:
+    return any(a in g and b in g for g in groups)
+
+
+@register(
+    "AQ601",
+    "foreign-language-block",
+    FAMILY,
+    "warning",
+    "A paragraph written in a different language from the rest of the article.",
+)
+def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    home = family(article.language)
+    if home is None:
+        return
+    kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "quote", "list_item"]))
+    min_letters = int(config.threshold(FAMILY, "min_letters", 80))
+    min_native = float(config.threshold(FAMILY, "min_native_share", 0.1))
+    max_other = float(config.threshold(FAMILY, "max_other_share", 0.3))
+    groups = config.threshold(FAMILY, "confusable", [])
+
+    judged: list[Block] = [b for b in article.blocks if b.kind in kinds and b.language is not None]
+    counts = Counter(family(b.language) for b in judged)
+    for block in judged:
+        other = family(block.language)
+        if other == home or other is None or _confusable(home, other, groups):
+            continue
+        if letter_count(block.text) < min_letters:
+            continue
+        if counts[other] >= 2 and counts[other] / len(judged) >= max_other:
+            continue  # a bilingual article, not one stray block
+        share = native_share(block.text, article.language or home)
+        if share is not None and share >= min_native:
+            continue  # article-language text with borrowed terms
+        yield Flag(
+            evidence=block.text,
+            message=f"Paragraph is in {_name(block.language or other)} "
+            f"but the article is in {_name(article.language or home)}",
+            block=block.index,
+        )

@@ -1,0 +1,189 @@
+"""AQ4xx unsourced_statistic: a percentage or an amount that nobody vouches for.
+
+A statistic is a number written with a unit that makes it one (``15 persen``,
+``ร้อยละ 36``, ``$5 million``); a bare number is a year, a date, an age, a score or
+part of a name ("ASC Blueprint 2025") and is left alone. A statistic is sourced when
+its sentence carries an attribution cue (``according to``, ``menurut``, ``ayon sa``,
+``ระบุว่า``...), when it sits inside a closed quotation, or when a neighbouring
+sentence in the paragraph plainly hands it a source: the previous one ends with a cue
+("... ระบุว่า" / "The ministry said:") or the next one names where the figures come
+from. A cue elsewhere in the paragraph does not count, because an unsourced figure
+tacked onto a quoted paragraph is exactly the defect editors look for. All word
+lists come from :mod:`audit.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from audit import lexicon
+from audit.config import AuditConfig
+from audit.model import Article, Block
+from audit.registry import Flag, register
+from audit.text import sentences
+
+FAMILY = "unsourced_statistic"
+
+_NUM = r"\d+(?:[.,]\d+)*"
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+_QUOTES = re.compile(r"“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|「[^「」]*」|\"[^\"]*\"")
+_CLAUSE_END = re.compile(r"[\s:,\-–—]*$")
+_PERCENT_HINT = re.compile(
+    r"%|per|pct|ร้อยละ|เปอร์เซ็นต์|phần trăm|prozent|cent|porsyento|porsiyento|porsento|bahagdan"
+)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    statistic: re.Pattern[str]
+    cue: re.Pattern[str] | None
+    start_cue: re.Pattern[str] | None
+    data_noun: re.Pattern[str] | None
+
+
+def _unit_alternation(units: tuple[str, ...]) -> str:
+    parts = []
+    for unit in sorted({u.casefold() for u in units}, key=len, reverse=True):
+        body = re.escape(unit).replace(r"\ ", r"\s+")
+        if re.search(r"\w$", unit) and not _THAI.search(unit):
+            body += r"(?!\w)"
+        parts.append(body)
+    return "|".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _patterns(directory: str | None = None) -> _Patterns:
+    lex = lexicon.combined(directory)
+    after = _unit_alternation(lex.units_after)
+    before = _unit_alternation(lex.units_before)
+    # A number glued to a letter (COVID-19, G20, Q3) is a name, not a statistic.
+    number = rf"(?<![A-Za-zÀ-ỹ\d.,]){_NUM}"
+    alternatives = [rf"{number}\s?-?\s?(?:{after})"]
+    if before:
+        alternatives.append(rf"(?<![A-Za-zÀ-ỹ])(?:{before})\s?{_NUM}(?:\s?(?:{after}))?")
+    statistic = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.UNICODE)
+    start = lexicon.phrase_pattern(lex.attribution_start)
+    start_cue = re.compile(rf"(?:^|[,;:(]\s*)(?:{start.pattern})", start.flags) if start else None
+    return _Patterns(
+        statistic=statistic,
+        cue=lexicon.phrase_pattern(lex.attribution),
+        start_cue=start_cue,
+        data_noun=lexicon.phrase_pattern(lex.data_nouns),
+    )
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a block. Thai has no sentence punctuation: a space between
+    two Thai characters is the nearest thing to a sentence break."""
+    if len(_THAI.findall(text)) > len(text) / 3:
+        pieces = _THAI_BREAK.split(text)
+    else:
+        pieces = sentences(text)
+    spans, pos = [], 0
+    for piece in pieces:
+        start = text.find(piece, pos)
+        if start < 0:
+            continue
+        spans.append((start, start + len(piece)))
+        pos = start + len(piece)
+    return spans
+
+
+def _has_cue(text: str, pats: _Patterns) -> bool:
+    if pats.cue and pats.cue.search(text):
+        return True
+    return bool(pats.start_cue and pats.start_cue.search(text))
+
+
+def _ends_with_cue(text: str, pats: _Patterns) -> bool:
+    """A sentence that hands over to the next one: "... ระบุว่า", "The bank said:"."""
+    stripped = _CLAUSE_END.sub("", text)
+    if text.rstrip().endswith(":"):
+        return True
+    if not pats.cue:
+        return False
+    return any(m.end() >= len(stripped) - 1 for m in pats.cue.finditer(stripped))
+
+
+def _quoted(pos: int, text: str) -> bool:
+    return any(m.start() < pos < m.end() for m in _QUOTES.finditer(text))
+
+
+def _is_sourced(block: Block, spans: list[tuple[int, int]], i: int, pos: int, pats: _Patterns) -> bool:
+    text = block.text
+    sentence = text[spans[i][0] : spans[i][1]]
+    if block.kind == "quote" or _has_cue(sentence, pats) or _quoted(pos, text):
+        return True
+    if i > 0 and _ends_with_cue(text[spans[i - 1][0] : spans[i - 1][1]], pats):
+        return True
+    if i + 1 < len(spans):
+        following = text[spans[i + 1][0] : spans[i + 1][1]]
+        if _has_cue(following, pats) and pats.data_noun and pats.data_noun.search(following):
+            return True
+    return False
+
+
+def unsourced(block: Block, pats: _Patterns | None = None) -> Iterator[tuple[str, str]]:
+    """Yield ``(sentence, statistic)`` for each sentence of ``block`` holding an
+    unattributed statistic (one per sentence, the first statistic named)."""
+    pats = pats or _patterns()
+    if not _has_digit(block.text):
+        return
+    spans = _spans(block.text)
+    for i, (start, end) in enumerate(spans):
+        sentence = block.text[start:end]
+        match = pats.statistic.search(sentence)
+        if match is None:
+            continue
+        if _is_sourced(block, spans, i, start + match.start(), pats):
+            continue
+        yield sentence, match.group(0).strip()
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+@register(
+    "AQ401",
+    "unsourced-percentage",
+    FAMILY,
+    "warning",
+    "A percentage or rate with no source in its sentence, its paragraph or a quote.",
+)
+def unsourced_percentage(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    yield from _check(article, config, percent=True)
+
+
+@register(
+    "AQ402",
+    "unsourced-amount",
+    FAMILY,
+    "info",
+    "An amount or count in millions, billions or a currency with no source nearby.",
+)
+def unsourced_amount(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    if config.threshold(FAMILY, "flag_amounts", True):
+        yield from _check(article, config, percent=False)
+
+
+def _check(article: Article, config: AuditConfig, percent: bool) -> Iterator[Flag]:
+    kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "list_item", "quote"]))
+    max_chars = int(config.threshold(FAMILY, "max_sentence_chars", 1000))
+    pats = _patterns()
+    for block in article.blocks:
+        if block.kind not in kinds:
+            continue
+        for sentence, stat in unsourced(block, pats):
+            if bool(_PERCENT_HINT.search(stat.casefold())) != percent or len(sentence) > max_chars:
+                continue
+            where = "a percentage" if percent else "an amount"
+            yield Flag(
+                evidence=sentence,
+                message=f"Statistic '{stat}' ({where}) has no source in the sentence, paragraph or a quote",
+                block=block.index,
+            )
