@@ -82,3 +82,12 @@ def make_run(root: Path, run_id: str = "run-test", names: list[str] | None = Non
 
 def findings_of(record: dict[str, Any], type_: str) -> list[dict[str, Any]]:
     return [f for f in record["findings"] if f["type"] == type_]
+
+
+def finding_index(record: dict[str, Any], type_: str, nth: int = 0) -> int:
+    """Position in ``record["findings"]`` of the ``nth`` finding of ``type_``."""
+    positions = [i for i, f in enumerate(record["findings"]) if f["type"] == type_]
+    assert len(positions) > nth, (
+        f"{record['url']}: fewer than {nth + 1} {type_} findings: {record['findings']}"
+    )
+    return positions[nth]

@@ -22,6 +22,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from audit.review.keys import normalise_evidence
 from audit.review.store import DEFAULT_DB, Decision, DecisionStore
 
 DEFAULT_OUT = Path("output/review-labels/labels.jsonl")
@@ -91,14 +92,32 @@ def article_page(record: dict[str, Any]) -> str:
     )
 
 
-def label_line(record: dict[str, Any], decisions: list[Decision], page: str) -> dict[str, Any]:
-    return {
+def label_line(record: dict[str, Any], decisions: list[Decision], page: str) -> tuple[dict[str, Any], int]:
+    """The label for one article, and how many dismissals were dropped as conflicts.
+
+    A dismissal whose type and text equal a confirmed finding's (the same heading
+    repeated twice, one copy confirmed) cannot be a negative: the page must be
+    flagged for that text. The confirmation wins.
+    """
+    defects = [{"type": d.type, "text": d.evidence} for d in decisions if d.decision == "confirmed"]
+    confirmed = {(d["type"], normalise_evidence(d["text"])) for d in defects}
+    negatives = []
+    conflicts = 0
+    for d in decisions:
+        if d.decision != "dismissed":
+            continue
+        if (d.type, normalise_evidence(d.evidence)) in confirmed:
+            conflicts += 1
+            continue
+        negatives.append({"type": d.type, "text": d.evidence})
+    line = {
         "page": page,
         "url": record.get("url"),
         "language": record.get("language"),
-        "defects": [{"type": d.type, "text": d.evidence} for d in decisions if d.decision == "confirmed"],
-        "negatives": [{"type": d.type, "text": d.evidence} for d in decisions if d.decision == "dismissed"],
+        "defects": defects,
+        "negatives": negatives,
     }
+    return line, conflicts
 
 
 def export_labels(db_path: Path, out: Path) -> dict[str, int]:
@@ -108,17 +127,18 @@ def export_labels(db_path: Path, out: Path) -> dict[str, int]:
     store = DecisionStore(db_path)
     pages_dir = out.parent / "pages"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    counts = {"articles": 0, "defects": 0, "negatives": 0}
+    counts = {"articles": 0, "defects": 0, "negatives": 0, "conflicts": 0}
     tmp = out.with_suffix(out.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for record, decisions in store.reviewed_articles():
             name = f"{decisions[0].article_key[:16]}.html"
             (pages_dir / name).write_text(article_page(record), encoding="utf-8")
-            line = label_line(record, decisions, f"pages/{name}")
+            line, conflicts = label_line(record, decisions, f"pages/{name}")
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             counts["articles"] += 1
             counts["defects"] += len(line["defects"])
             counts["negatives"] += len(line["negatives"])
+            counts["conflicts"] += conflicts
     tmp.replace(out)
     return counts
 
@@ -132,5 +152,6 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{args.output}: {counts['articles']} articles, {counts['defects']} confirmed defects, "
         f"{counts['negatives']} dismissed (negatives)"
+        + (f", {counts['conflicts']} dismissals dropped (same text confirmed)" if counts["conflicts"] else "")
     )
     return 0
