@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml import etree
-from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
 from audit import language
 from audit.model import Article, Block, ExtractionFailure
@@ -151,12 +151,13 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
     if isinstance(data, bytes) and _looks_binary(data):
         return Extraction(failure=ExtractionFailure("binary_content", "the body is not text"))
     text = decode_html(data)
-    try:
-        tree = lxml_html.fromstring(text)
-    except (etree.ParserError, ValueError):
-        tree = None
+    # Parse once: we read the headline and canonical link from this tree and hand
+    # it to Trafilatura, which copies it instead of parsing the page again.
+    tree = load_html(text)
+    h1, html_title = _page_headline(tree)
+    canonical = _canonical(tree)
     xml = trafilatura.extract(
-        text,
+        tree if tree is not None else text,
         url=url,
         output_format="xml",
         with_metadata=True,
@@ -178,11 +179,13 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
     article_lang = language.resolve(detected[0] if detected else None, language_hint)
     blocks = []
     for index, (kind, block_text, level) in enumerate(raw_blocks):
+        if language.clearly_in(block_text, article_lang):
+            blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=article_lang))
+            continue
         found = language.detect(block_text)
         block_lang = language.resolve(found[0], article_lang) if found else None
         blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=block_lang))
 
-    h1, html_title = _page_headline(tree)
     site_name = meta.get("sitename") or None
     headline = h1 or _headline_from_title(html_title, site_name) or meta.get("title")
     tags = tuple(t.strip() for t in (meta.get("tags") or "").split(";") if t.strip())
@@ -198,7 +201,7 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
         site_name=site_name,
         description=meta.get("description") or None,
         tags=tags,
-        canonical_url=_canonical(tree) or None,
+        canonical_url=canonical or None,
         source=source,
     )
     return Extraction(article=article)

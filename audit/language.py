@@ -67,6 +67,45 @@ def detect(text: str, min_letters: int = MIN_LETTERS) -> tuple[str, float] | Non
     return code, prob
 
 
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _function_words_by_language() -> dict[str, frozenset[str]]:
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"
+    with path.open("rb") as fh:
+        table = tomllib.load(fh)
+    return {lang: frozenset(w.casefold() for w in entry.get("words", [])) for lang, entry in table.items()}
+
+
+def clearly_in(text: str, lang: str | None, min_share: float = 0.2) -> bool:
+    """Cheap check that a block is written in ``lang``: at least ``min_share`` of
+    its words are that language's function words (and more of them than of any
+    other language's). Lets extraction skip langdetect (~1 ms a call) on the
+    blocks that obviously share the article's language."""
+    if not lang:
+        return False
+    lists = _function_words_by_language()
+    own = lists.get(lang) or lists.get(family(lang) or "")
+    if not own:
+        return False
+    tokens = [t.casefold() for t in _WORD.findall(text)]
+    if len(tokens) < 8:
+        return False
+    hits = sum(1 for t in tokens if t in own)
+    if hits / len(tokens) < min_share:
+        return False
+    rivals = (
+        sum(1 for t in tokens if t in words)
+        for other, words in lists.items()
+        if family(other) != family(lang)
+    )
+    return all(hits > 1.5 * r for r in rivals)
+
+
 def resolve(detected: str | None, hint: str | None) -> str | None:
     """Prefer the site's hint when it is in the same family as what was detected
     (so a Malay site stays ``ms`` although langdetect says ``id``)."""
