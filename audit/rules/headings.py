@@ -1,14 +1,22 @@
 """repeated_heading: the headline, or another heading, pasted again as a heading.
 
 SEO templates paste the headline back into the body as h2/h3 headings. The
-headline itself shown once (the page's h1, kept or not by extraction) is not a
-defect; every further copy is. Short generic subheads ("Update", "FAQ", a time
-stamp) may legitimately repeat and are left alone.
+headline itself shown once is not a defect: that is any ``h1`` copy (the page's
+headline tag) and anything above it (menus and teaser lists of other stories),
+or, on pages whose headline is not an ``h1``, the first copy when it outranks
+every heading before it (a display headline comes before the article's sections,
+never under one). Every further copy is flagged.
+
+Headings that repeat each other but not the headline are judged more carefully:
+listicles and live blogs repeat short section labels ("Women's World Cup") and
+parallel product names by design, so only exact repeats of a long heading, seen
+at most a couple of times and not side by side, count.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from audit.config import AuditConfig
@@ -18,37 +26,49 @@ from audit.similarity import near_same
 from audit.text import normalize
 
 _TIMESTAMP = re.compile(r"^[\d\s:./\-apmAPMWIBTGMTUC+]*$")
-_ORDINALS = {2: "2nd", 3: "3rd"}
+_SITE_SUFFIX = r"\s*[-|–—:•]\s*{site}\s*$"
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
 def _ordinal(n: int) -> str:
     return _ORDINALS.get(n, f"{n}th")
 
 
+def _strip_site(text: str, site: str | None) -> str:
+    """``"Headline | Site"`` -> ``"Headline"``: the page title pasted whole is still the headline."""
+    if not site:
+        return text
+    stripped = re.sub(_SITE_SUFFIX.format(site=re.escape(site)), "", text, flags=re.I)
+    return stripped if normalize(stripped) else text
+
+
 def _headline_forms(article: Article) -> list[str]:
-    forms = []
-    for text in (article.headline, article.title):
-        if text and normalize(text):
-            forms.append(text)
-    if article.title and article.site_name:
-        stripped = re.sub(rf"\s*[-|–—:]\s*{re.escape(article.site_name)}\s*$", "", article.title, flags=re.I)
-        if stripped != article.title:
-            forms.append(stripped)
+    forms: list[str] = []
+    for text in (article.headline, article.title, article.html_title):
+        if not text or not normalize(text):
+            continue
+        for form in (text, _strip_site(text, article.site_name)):
+            if form not in forms:
+                forms.append(form)
     return forms
 
 
-def _is_headline_display(block: Block, article: Article) -> bool:
-    """The page's own headline kept by extraction: an h1, or the very first block."""
-    return block.level == 1 or block.index == 0
+def _repeats_headline(block: Block, forms: list[str], article: Article, similarity: float) -> bool:
+    candidates = {block.text, _strip_site(block.text, article.site_name)}
+    return any(near_same(text, form, similarity) for text in candidates for form in forms)
 
 
 def _substantial(text: str, config: AuditConfig) -> bool:
-    norm = normalize(text)
     if _TIMESTAMP.match(text.strip()):
         return False
-    min_words = config.threshold("headings", "min_words", 3)
-    min_chars = config.threshold("headings", "min_chars", 20)
-    return len(norm.split()) >= min_words or len(norm) >= min_chars
+    norm = normalize(text)
+    min_words = config.threshold("headings", "min_words", 5)
+    min_chars = config.threshold("headings", "min_chars", 30)
+    return len(norm.split()) >= min_words or (" " not in norm and len(norm) >= min_chars)
+
+
+def _level(block: Block) -> int:
+    return block.level if block.level is not None else 2
 
 
 @register(
@@ -63,19 +83,30 @@ def heading_repeats_headline(article: Article, config: AuditConfig) -> Iterator[
     if not forms:
         return
     similarity = config.threshold("headings", "similarity", 0.9)
+    headings = article.headings()
+    copies = [b for b in headings if _repeats_headline(b, forms, article, similarity)]
+    if not copies:
+        return
+    display: set[int] = {b.index for b in copies if b.level == 1}
+    if display:
+        # Above the h1 is the site's furniture (menus, teaser lists of other
+        # stories, this one among them), not the article body.
+        top = min(display)
+        display.update(b.index for b in copies if b.index < top)
+    else:
+        first = copies[0]
+        earlier = [b for b in headings if b.index < first.index]
+        if all(_level(b) > _level(first) for b in earlier):
+            display.add(first.index)
     seen = 1  # the headline itself, shown once as the page title
-    skipped_display = False
-    for block in article.headings():
-        if not any(near_same(block.text, form, similarity) for form in forms):
-            continue
-        if not skipped_display and _is_headline_display(block, article):
-            skipped_display = True
+    for block in copies:
+        if block.index in display:
             continue
         seen += 1
         yield Flag(
             evidence=block.text,
             block=block.index,
-            message=f"Heading repeats the article headline ({_ordinal(seen)} time it appears)",
+            message=f"Heading repeats the article headline (its {_ordinal(seen)} appearance on the page)",
         )
 
 
@@ -84,21 +115,28 @@ def heading_repeats_headline(article: Article, config: AuditConfig) -> Iterator[
     "heading-repeats-heading",
     "repeated_heading",
     "warning",
-    "A body heading repeats an earlier body heading.",
+    "A long body heading repeats an earlier body heading word for word.",
 )
 def heading_repeats_heading(article: Article, config: AuditConfig) -> Iterator[Flag]:
     forms = _headline_forms(article)
     similarity = config.threshold("headings", "similarity", 0.9)
-    earlier: list[Block] = []
-    for block in article.headings():
-        is_headline = any(near_same(block.text, form, similarity) for form in forms)
-        if not is_headline and _substantial(block.text, config):
-            match = next((e for e in earlier if near_same(block.text, e.text, similarity)), None)
-            if match is not None:
-                yield Flag(
-                    evidence=block.text,
-                    block=block.index,
-                    message=f"Heading repeats the heading of block {match.index}",
-                )
-                continue
-        earlier.append(block)
+    max_copies = config.threshold("headings", "max_copies", 3)
+    headings = [
+        b
+        for b in article.headings()
+        if _substantial(b.text, config) and not _repeats_headline(b, forms, article, similarity)
+    ]
+    counts = Counter(normalize(b.text) for b in headings)
+    first: dict[str, Block] = {}
+    for block in headings:
+        key = normalize(block.text)
+        if counts[key] > max_copies:
+            continue  # a label repeated all down the page is layout, not a paste
+        earlier = first.setdefault(key, block)
+        if earlier is block or block.index - earlier.index <= 1:
+            continue  # side-by-side copies are a widget rendered twice
+        yield Flag(
+            evidence=block.text,
+            block=block.index,
+            message=f"Heading repeats the heading of block {earlier.index} word for word",
+        )
