@@ -7,6 +7,7 @@ same shape; ``schemas/`` validates it.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -123,3 +124,25 @@ def failure_record(
     if run_id is not None:
         record["run_id"] = run_id
     return record
+
+
+def sanitize(value: Any) -> Any:
+    """Make every string UTF-8 encodable: surrogate pairs are joined, lone
+    surrogates become U+FFFD. Control characters are left to ``json.dumps``, which
+    escapes them, so a record from a hostile page still serialises to valid JSON."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {sanitize(k): sanitize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sanitize(v) for v in value]
+    return value
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON Lines record (with its newline), always encodable as UTF-8."""
+    return json.dumps(sanitize(record), ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -12,7 +11,7 @@ from audit.engine import audit_article
 from audit.extract import extract_article
 from audit.inputs import is_url, read_input
 from audit.model import ExtractionFailure
-from audit.records import audit_record, failed_audit_record
+from audit.records import audit_record, failed_audit_record, json_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         record = audit_one(value, config, args.language, args.allow_private)
         failed += "failure" in record
         if args.json:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(record))
         else:
             print(format_summary(record))
         sys.stdout.flush()
