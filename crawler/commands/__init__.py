@@ -1,0 +1,1 @@
+"""``newsaudit`` subcommands that need the crawler (``crawl``, ``demo``, ``serve-demo``)."""

@@ -1,0 +1,1 @@
+"""The bundled demo news site (content as data, rendered by :mod:`crawler.demo.site`)."""

@@ -1,0 +1,175 @@
+"""Run one crawl in-process and summarise it (shared by ``crawl`` and ``demo``).
+
+Scrapy is imported here, never at the top of a command module, so ``newsaudit
+--help`` and ``newsaudit audit`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from crawler.output import new_run_id
+from crawler.siteconfig import SiteConfig
+from crawler.state import COUNT_KEYS
+
+
+def add_crawl_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``newsaudit crawl`` and ``newsaudit demo``."""
+    parser.add_argument("--output-dir", default="output", help="where run directories go (default: output/)")
+    parser.add_argument("--max-pages", type=int, metavar="N", help="override the site's limits.max_pages")
+    parser.add_argument("--max-depth", type=int, metavar="N", help="override the site's limits.max_depth")
+    parser.add_argument("--run-id", help="use this run id instead of a fresh timestamped one")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="Scrapy log level",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="do not show progress while crawling")
+
+
+def apply_overrides(config: SiteConfig, args: argparse.Namespace) -> SiteConfig:
+    for name in ("max_pages", "max_depth"):
+        value = getattr(args, name, None)
+        if value is not None and value < (1 if name == "max_pages" else 0):
+            raise ValueError(f"--{name.replace('_', '-')} must be at least {1 if name == 'max_pages' else 0}")
+    return config.with_overrides(max_pages=args.max_pages, max_depth=args.max_depth)
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """Fail before any request if the output directory cannot be written."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot create output directory {out}: {exc.strerror}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OSError(f"output directory {out} is not writable")
+    return out
+
+
+class Progress:
+    """Live progress from the spider's ledger: a rich bar on a terminal, log lines otherwise."""
+
+    def __init__(self, crawler: Any, enabled: bool) -> None:
+        from rich.console import Console
+
+        self.crawler = crawler
+        self.console = Console(stderr=True)
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+        self.last_line = 0.0
+
+    def __enter__(self) -> Progress:
+        if self.enabled and self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]crawling[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                TimeElapsedColumn(), console=self.console,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task("", total=None)
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        if not self.enabled:
+            return
+        spider = getattr(self.crawler, "spider", None)
+        if spider is None:
+            return
+        counts = spider.ledger.counts()
+        done = spider.ledger.finished
+        text = f"articles {counts['articles']}  failed {counts['failed']}  other {done - counts['articles'] - counts['failed']}"
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=max(counts["discovered"], 1), description=text)
+        elif time.monotonic() - self.last_line > 2.0:
+            self.last_line = time.monotonic()
+            print(f"progress: {done}/{counts['discovered']} URLs done; {text}", file=sys.stderr, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def crawl(config: SiteConfig, args: argparse.Namespace) -> int:
+    """Crawl ``config`` with the project's settings; print the summary. Returns an exit code."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.news import NewsSpider
+
+    try:
+        output_dir = check_output_dir(args.output_dir)
+    except OSError as exc:
+        print(f"newsaudit: {exc}", file=sys.stderr)
+        return 2
+    run_id = args.run_id or new_run_id(config.name)
+    settings = get_project_settings()
+    settings.set("NEWSAUDIT_OUTPUT_DIR", str(output_dir), priority="cmdline")
+    settings.set("NEWSAUDIT_RUN_ID", run_id, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    progress = Progress(crawler, enabled=not args.no_progress)
+    for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+        crawler.signals.connect(progress.update, signal=signal)
+    print(
+        f"crawling {config.name} ({', '.join(config.start_urls) or 'sitemaps/feeds'}) -> {output_dir / run_id}"
+    )
+    with progress:
+        process.crawl(crawler, site_config=config)
+        process.start()
+    return summarize(output_dir / run_id)
+
+
+def summarize(run_dir: Path) -> int:
+    """Print the counts table and output paths of a finished run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary_path = run_dir / "run.json"
+    if not summary_path.is_file():
+        print(f"newsaudit: the crawl did not finish; no {summary_path} (see the log above)", file=sys.stderr)
+        return 1
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    counts = summary["counts"]
+    console.print(f"[bold]run {summary['run_id']}[/] (site {summary['site']}, {summary['finish_reason']})")
+    table = Table(title="discovered article URLs")
+    table.add_column("outcome")
+    table.add_column("URLs", justify="right")
+    for key in COUNT_KEYS:
+        table.add_row(key, str(counts[key]))
+    console.print(table)
+    if summary.get("reasons"):
+        reasons = Table(title="why URLs produced no article")
+        reasons.add_column("reason")
+        reasons.add_column("URLs", justify="right")
+        for reason, n in summary["reasons"].items():
+            reasons.add_row(reason, str(n))
+        console.print(reasons)
+    if summary.get("findings"):
+        console.print("findings: " + ", ".join(f"{k} {v}" for k, v in summary["findings"].items()))
+    for failure in summary.get("sources_failed", []):
+        console.print(f"[yellow]{failure['kind']} {failure['url']} failed: {failure['reason']}[/]")
+    files = Table(title="output", show_header=False)
+    files.add_column("file")
+    files.add_column("path")
+    for key, name in [*summary["files"].items(), ("summary", "run.json")]:
+        files.add_row(key, str(run_dir / name))
+    console.print(files)
+    total = sum(counts[k] for k in COUNT_KEYS[1:])
+    if total != counts["discovered"]:
+        print(f"newsaudit: counts do not add up ({total} != {counts['discovered']})", file=sys.stderr)
+        return 1
+    return 0

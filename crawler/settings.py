@@ -1,0 +1,85 @@
+"""Scrapy settings for the newsaudit project (``scrapy.cfg`` points here).
+
+These are the polite, bounded defaults for any site. The ``news`` spider overrides
+the per-site ones (delay, concurrency, limits, User-Agent contact) from the site's
+TOML config in :func:`apply_site_settings`; ``-s NAME=VALUE`` on the command line
+still wins over both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.siteconfig import DEFAULT_CONTACT, SiteConfig
+
+BOT_NAME = "newsaudit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = f"newsaudit/0.1 (+{DEFAULT_CONTACT})"
+ROBOTSTXT_OBEY = True
+
+# Politeness: few parallel requests per site, a delay, and AutoThrottle adapting to latency.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Transient errors are retried; permanent ones (404, 410) become failure records.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+
+# Caps: no page may hang a worker or exhaust memory (matches audit.extract.MAX_HTML_BYTES).
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# Backstops; the spider enforces the site's exact limits itself so it can account for
+# every URL it does not fetch (see NewsSpider.schedule_article).
+DEPTH_LIMIT = 6
+CLOSESPIDER_PAGECOUNT = 0
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {"crawler.pipelines.AuditPipeline": 300}
+
+# newsaudit's own settings.
+NEWSAUDIT_OUTPUT_DIR = "output"
+NEWSAUDIT_RUN_ID = None  # None: a fresh timestamped id per run
+
+
+def site_settings(config: SiteConfig) -> dict[str, Any]:
+    """The Scrapy settings a site config implies."""
+    # Sitemap indexes add up to two hops before an article; the backstop leaves room.
+    depth_backstop = config.max_depth + 3
+    # Listing pages, sitemaps and feeds also count as responses; the spider's own budget
+    # is exact, this only stops a runaway crawl.
+    page_backstop = (
+        config.max_pages * 2 + len(config.sitemaps) + len(config.news_sitemaps) + len(config.feeds) + 20
+    )
+    return {
+        "USER_AGENT": f"newsaudit/0.1 (+{config.user_agent_contact})",
+        "DOWNLOAD_DELAY": config.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency,
+        "AUTOTHROTTLE_ENABLED": config.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": config.delay,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrency),
+        "DOWNLOAD_TIMEOUT": config.timeout,
+        "DEPTH_LIMIT": depth_backstop,
+        "CLOSESPIDER_PAGECOUNT": page_backstop,
+    }
+
+
+def apply_site_settings(settings: Any, config: SiteConfig) -> None:
+    """Set the site's settings at ``spider`` priority (before Scrapy freezes them)."""
+    for key, value in site_settings(config).items():
+        settings.set(key, value, priority="spider")

@@ -1,0 +1,1 @@
+"""Spiders of the newsaudit Scrapy project (only the generic, config-driven ``news``)."""

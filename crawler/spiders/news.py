@@ -1,0 +1,365 @@
+"""The generic, config-driven ``news`` spider.
+
+``scrapy crawl news -a site=NAME`` (or ``-a config=FILE``) crawls any site described
+by a TOML file in ``crawler/sites/``. It discovers article URLs from sitemaps (news
+sitemaps included), RSS/Atom feeds and listing pages with their pagination; every URL
+is normalised first, and each discovered article URL is registered in the run's
+:class:`~crawler.state.Ledger`, so it is fetched once and ends in exactly one outcome.
+Pages are handed to the pipeline as :class:`~crawler.items.PageItem`; every URL that
+yields no page (HTTP error, robots.txt, non-HTML, limits...) as an
+:class:`~crawler.items.OutcomeItem` with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+from twisted.internet import defer
+from twisted.internet import error as neterror
+from twisted.python.failure import Failure
+
+from audit.records import now_iso
+from crawler import siteconfig
+from crawler.items import OutcomeItem, PageItem
+from crawler.settings import apply_site_settings
+from crawler.siteconfig import SiteConfig
+from crawler.state import Ledger
+from crawler.urls import UrlRules, normalize
+
+ARTICLE_LD_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenews",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+}
+_HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+def is_html(response: Response) -> bool:
+    """HTML by Content-Type (or, without one, by Scrapy's sniffing)."""
+    ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    if ctype:
+        return ctype in _HTML_TYPES
+    return isinstance(response, HtmlResponse)
+
+
+def article_signals(response: TextResponse) -> list[str]:
+    """Why a page looks like a single article (empty: it does not)."""
+    signals = []
+    og_type = (response.xpath("//meta[@property='og:type']/@content").get() or "").strip().lower()
+    if og_type == "article":
+        signals.append("og:type=article")
+    for raw in response.xpath("//script[@type='application/ld+json']/text()").getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        for node in data if isinstance(data, list) else [data]:
+            kind = node.get("@type") if isinstance(node, dict) else None
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and k.lower() in ARTICLE_LD_TYPES for k in kinds):
+                signals.append("json-ld")
+    if len(response.xpath("//article")) == 1 and len(response.xpath("//article//p")) >= 2:
+        signals.append("<article>")
+    return signals
+
+
+def canonical_link(response: TextResponse) -> str | None:
+    href = response.xpath("//link[@rel='canonical']/@href").get()
+    return normalize(href, base=response.url) if href else None
+
+
+def feed_links(body: bytes) -> list[str]:
+    """Item links of an RSS 2.0, RSS 1.0 or Atom feed (malformed XML is recovered)."""
+    root = etree.fromstring(
+        body, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    )
+    if root is None:
+        return []
+    links: list[str] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname
+        parent = el.getparent()
+        parent_local = (
+            etree.QName(parent).localname if parent is not None and isinstance(parent.tag, str) else ""
+        )
+        if local != "link" or parent_local not in ("item", "entry"):
+            continue
+        href = el.get("href")
+        if href is not None:  # Atom: <link rel="alternate" href=...>
+            if el.get("rel", "alternate") == "alternate":
+                links.append(href.strip())
+        elif el.text and el.text.strip():
+            links.append(el.text.strip())
+    return links
+
+
+def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
+    """(``"sitemapindex"`` or ``"urlset"``, locations) of a sitemap, news sitemaps included."""
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+    sitemap = Sitemap(body)
+    return sitemap.type or "", [entry["loc"] for entry in sitemap if entry.get("loc")]
+
+
+def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
+    """(outcome, reason code, detail, HTTP status) for a failed request."""
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return "failed", f"http_{status}", f"HTTP {status} after retries", status
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "robots.txt" in message:
+            return "disallowed", "robots_disallowed", message, None
+        return "failed", "ignored", message or "request ignored by a middleware", None
+    checks: list[tuple[tuple[type[BaseException], ...], str]] = [
+        ((neterror.DNSLookupError,), "dns_error"),
+        ((neterror.TimeoutError, neterror.TCPTimedOutError, defer.TimeoutError), "timeout"),
+        ((neterror.ConnectionRefusedError,), "connection_refused"),
+        ((defer.CancelledError,), "download_cancelled"),
+        ((neterror.ConnectionLost, neterror.ConnectionDone), "connection_lost"),
+    ]
+    for types, reason in checks:
+        if failure.check(*types):
+            return "failed", reason, f"{failure.type.__name__}: {failure.getErrorMessage()}", None
+    name = failure.type.__name__ if failure.type else "Error"
+    if name == "ResponseNeverReceived":
+        return "failed", "connection_lost", failure.getErrorMessage(), None
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return "failed", snake, f"{name}: {failure.getErrorMessage()}", None
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        site: str | None = None,
+        config: str | None = None,
+        site_config: SiteConfig | None = None,
+        max_pages: int | str | None = None,
+        max_depth: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        cfg = site_config or siteconfig.load(site, config)
+        cfg = cfg.with_overrides(
+            max_pages=int(max_pages) if max_pages not in (None, "") else None,
+            max_depth=int(max_depth) if max_depth not in (None, "") else None,
+        )
+        super().__init__(**kwargs)
+        self.cfg = cfg
+        self.allowed_domains = [d.split(":")[0] for d in cfg.allowed_domains]
+        self.rules = UrlRules(cfg)
+        self.ledger = Ledger()
+        self.pages_scheduled = 0
+        self.listings_seen: set[str] = set()
+        self.sources: Counter[str] = Counter()
+        self.source_failures: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        apply_site_settings(crawler.settings, spider.cfg)
+        return spider
+
+    # -- discovery ------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in (*self.cfg.sitemaps, *self.cfg.news_sitemaps):
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, errback=self.on_error, meta={"kind": "sitemap"}
+            )
+        for url in self.cfg.feeds:
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, meta={"kind": "feed"})
+        for url in self.cfg.start_urls:
+            for out in self.schedule_listing(normalize(url) or url, hops=0):
+                yield out
+
+    def schedule_listing(self, url: str, hops: int) -> Iterator[Any]:
+        if url in self.listings_seen:
+            return  # Scrapy's dupefilter would drop it too, but it must not spend the page budget
+        self.listings_seen.add(url)
+        if hops > self.cfg.max_depth:
+            self.sources["listing_depth_limit"] += 1
+            return
+        if self.pages_scheduled >= self.cfg.max_pages:
+            self.sources["listing_page_limit"] += 1
+            return
+        self.pages_scheduled += 1
+        yield scrapy.Request(
+            url, callback=self.parse_page, errback=self.on_error, meta={"kind": "listing", "hops": hops}
+        )
+
+    def schedule_article(self, url: str, hops: int, via: str) -> Iterator[Any]:
+        """Register an article candidate and fetch it, or record why it is not fetched."""
+        if not self.ledger.discover(url):
+            return  # already discovered (or the canonical of a fetched page): fetch once
+        self.crawler.stats.inc_value("newsaudit/discovered")
+        if not self.rules.in_scope(url):
+            yield OutcomeItem(url, "filtered", "offsite", f"host not in allowed_domains (found in {via})")
+        elif self.rules.denied(url):
+            yield OutcomeItem(url, "filtered", "denied_pattern", f"matches a deny pattern (found in {via})")
+        elif hops > self.cfg.max_depth:
+            yield OutcomeItem(url, "filtered", "depth_limit", f"{hops} hops > max_depth {self.cfg.max_depth}")
+        elif self.pages_scheduled >= self.cfg.max_pages:
+            yield OutcomeItem(url, "filtered", "page_limit", f"max_pages {self.cfg.max_pages} reached")
+        else:
+            self.pages_scheduled += 1
+            yield scrapy.Request(
+                url,
+                callback=self.parse_page,
+                errback=self.on_error,
+                meta={"kind": "article", "hops": hops, "ledger_url": url},
+                dont_filter=True,  # the ledger already guarantees one fetch per URL
+            )
+
+    def follow(self, url: str | None, hops: int, via: str) -> Iterator[Any]:
+        """Route a link found on a listing page, sitemap or feed."""
+        if url is None or (not self.rules.in_scope(url) and not self.rules.article_url(url)):
+            return
+        if self.rules.article_url(url):
+            yield from self.schedule_article(url, hops, via)
+        elif self.rules.listing_url(url) and not self.ledger.knows(url):
+            yield from self.schedule_listing(url, hops)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        try:
+            kind, locs = sitemap_entries(response.body)
+        except Exception as exc:  # noqa: BLE001 - a broken sitemap is a recorded source failure
+            self.source_failed(response.url, "sitemap", "bad_sitemap", f"{type(exc).__name__}: {exc}")
+            return
+        if kind not in ("sitemapindex", "urlset"):
+            self.source_failed(response.url, "sitemap", "bad_sitemap", f"root element is {kind or 'missing'}")
+            return
+        self.sources["sitemap"] += 1
+        for loc in locs:
+            url = normalize(loc, base=response.url)
+            if url is None:
+                continue
+            if kind == "sitemapindex":
+                if self.rules.in_scope(url):
+                    yield scrapy.Request(
+                        url, self.parse_sitemap, errback=self.on_error, meta={"kind": "sitemap"}
+                    )
+            else:
+                yield from self.schedule_article(url, hops=1, via=response.url)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        try:
+            links = feed_links(response.body)
+        except Exception as exc:  # noqa: BLE001
+            self.source_failed(response.url, "feed", "bad_feed", f"{type(exc).__name__}: {exc}")
+            return
+        if not links:
+            self.source_failed(response.url, "feed", "bad_feed", "no item links in the feed")
+            return
+        self.sources["feed"] += 1
+        for link in links:
+            url = normalize(link, base=response.url)
+            if url is not None:
+                yield from self.schedule_article(url, hops=1, via=response.url)
+
+    # -- pages ----------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """An article candidate or a listing page: decide which, then act on it."""
+        kind = response.meta.get("kind", "listing")
+        hops = int(response.meta.get("hops", 0))
+        requested = response.meta.get("ledger_url") or normalize(response.request.url) or response.request.url
+        if kind == "listing" and self.ledger.knows(requested):
+            return
+        if not is_html(response):
+            ctype = (response.headers.get(b"Content-Type") or b"(none)").decode("latin-1")
+            yield from self.fail(requested, "not_html", f"Content-Type {ctype}", response.status)
+            return
+        if not response.body.strip():
+            yield from self.fail(requested, "empty_body", "the response body is empty", response.status)
+            return
+        assert isinstance(response, TextResponse)
+        signals = article_signals(response)
+        if kind == "listing" and not signals:
+            self.sources["listing"] += 1
+            for href in response.xpath("//a/@href | //link[@rel='next']/@href").getall():
+                yield from self.follow(normalize(href, base=response.url), hops + 1, response.url)
+            return
+        if kind == "listing":  # a page reached through a listing turned out to be an article
+            self.ledger.discover(requested)
+            self.crawler.stats.inc_value("newsaudit/discovered")
+        elif not signals and not self.rules.article_url(requested):
+            yield OutcomeItem(
+                requested, "filtered", "not_article", "no article markup and no article URL pattern"
+            )
+            return
+        yield from self.emit_page(response, requested)
+
+    def emit_page(self, response: TextResponse, requested: str) -> Iterator[Any]:
+        final = normalize(response.url) or requested
+        canonical = canonical_link(response)
+        publish = canonical if canonical and self.rules.in_scope(canonical) else final
+        if publish != requested:
+            if self.ledger.knows(publish):
+                yield OutcomeItem(
+                    requested, "duplicates", "canonical_duplicate", f"canonical URL {publish} is already fetched",
+                    stage="extract",
+                )  # fmt: skip
+                return
+            self.ledger.alias(publish, of=requested)
+        yield PageItem(
+            url=requested,
+            article_url=publish,
+            body=response.text,
+            http_status=response.status,
+            fetched_at=now_iso(),
+            language_hint=self.cfg.language_for(publish),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+        )
+
+    # -- failures -------------------------------------------------------------------
+
+    def fail(self, url: str, reason: str, detail: str, status: int | None) -> Iterator[OutcomeItem]:
+        if not self.ledger.is_pending(url):
+            if not self.ledger.discover(url):
+                return  # already accounted for
+            self.crawler.stats.inc_value("newsaudit/discovered")
+        yield OutcomeItem(url, "failed", reason, detail, http_status=status)
+
+    def source_failed(self, url: str, kind: str, reason: str, detail: str) -> None:
+        self.sources[f"{kind}_failed"] += 1
+        self.source_failures.append({"url": url, "kind": kind, "reason": reason, "detail": detail})
+        self.logger.warning("%s %s failed: %s (%s)", kind, url, reason, detail)
+
+    def on_error(self, failure: Failure) -> Iterable[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("kind", "listing")
+        outcome, reason, detail, status = describe_failure(failure)
+        if kind in ("sitemap", "feed"):
+            self.source_failed(request.url, kind, reason, detail)
+            return []
+        url = request.meta.get("ledger_url") or normalize(request.url) or request.url
+        if not self.ledger.is_pending(url):
+            if not self.ledger.discover(url):
+                return []  # already accounted for
+            self.crawler.stats.inc_value("newsaudit/discovered")
+        return [OutcomeItem(url, outcome, reason, detail, http_status=status)]
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
