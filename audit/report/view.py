@@ -183,7 +183,10 @@ def summary(run: RunData) -> dict[str, Any]:
     audited = len(run.articles)
     failed = len(run.failures)
     rejected = len(run.rejects)
-    crawled = _as_int(counts.get("crawled")) or _as_int(counts.get("pages")) or audited + failed + rejected
+    crawled = next(
+        (n for n in (_as_int(counts.get(k)) for k in ("crawled", "pages", "discovered")) if n is not None),
+        audited + failed + rejected,
+    )
     by_type: Counter[str] = Counter()
     by_site: Counter[str] = Counter()
     by_site_articles: Counter[str] = Counter()
