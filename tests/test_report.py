@@ -220,3 +220,17 @@ def test_score_histogram_buckets() -> None:
     hist = dict(score_histogram([0, 9, 10, 95, 100, 100]))
     assert hist["0–9"] == 2 and hist["10–19"] == 1 and hist["90–100"] == 3
     assert sum(hist.values()) == 6
+
+
+def test_text_is_capped_for_huge_runs_keeping_flagged_articles(run_dir: Path, records: list[dict]) -> None:
+    from audit.report import render_report
+
+    page = lxml_html.fromstring(render_report(load_run(run_dir), max_text_articles=2))
+    shown = sorted(int(s.get("id").split("-")[1]) for s in page.xpath("//article[@class='article']"))
+    by_priority = sorted(
+        range(1, len(records) + 1), key=lambda n: (not records[n - 1]["findings"], records[n - 1]["score"], n)
+    )
+    assert shown == sorted(by_priority[:2])
+    assert all(records[n - 1]["findings"] for n in shown)  # at least two fixtures are flagged
+    assert len(page.xpath("//table[@id='articles-table']/tbody/tr")) == len(records)
+    assert "Text is included for 2 of 4 articles" in page.get_element_by_id("text-cap").text_content()

@@ -27,6 +27,10 @@ from audit.report.view import article_view, safe_href, summary
 __all__ = ["build_report", "render_report", "json_island", "template_env"]
 
 REPORT_NAME = "report.html"
+#: Full text is embedded for at most this many articles (flagged and lowest-scoring
+#: first), so a 20,000-page crawl still gives a report a browser opens quickly; every
+#: article keeps its table row, and articles.jsonl has all the text.
+MAX_TEXT_ARTICLES = 2000
 
 
 def _asset(name: str) -> str:
@@ -75,9 +79,17 @@ def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
     return {"width": width, "height": height, "base": base, "bars": bars}
 
 
-def render_report(run: RunData) -> str:
+def _text_priority(record: dict[str, Any], number: int) -> tuple[int, int, int]:
+    score = record.get("score")
+    return (0 if record.get("findings") else 1, score if isinstance(score, int) else 101, number)
+
+
+def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> str:
     """Render a loaded run as one HTML document."""
-    articles = [article_view(n, record) for n, record in enumerate(run.articles, start=1)]
+    numbered = list(enumerate(run.articles, start=1))
+    chosen = sorted(numbered, key=lambda item: _text_priority(item[1], item[0]))[: max(0, max_text_articles)]
+    with_text = {number for number, _ in chosen}
+    articles = [article_view(n, record) for n, record in numbered]
     s = summary(run)
     js = _asset("report.js")
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
@@ -113,6 +125,7 @@ def render_report(run: RunData) -> str:
             s=s,
             chart=_chart(s["histogram"]),
             articles=articles,
+            with_text=with_text,
             failures=failures,
             rejects=rejects,
             options=options,
@@ -133,13 +146,13 @@ def _reject_view(reject: dict[str, Any]) -> dict[str, Any]:
     return {"url": str(record.get("url") or ""), "errors": [str(e) for e in errors]}
 
 
-def build_report(run_dir: Path) -> Path:
+def build_report(run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES) -> Path:
     """Write ``report.html`` into ``run_dir`` and return its path.
 
     Written to a temporary file and renamed, so a reader never sees half a report.
     """
     run_dir = Path(run_dir)
-    html = render_report(load_run(run_dir))
+    html = render_report(load_run(run_dir), max_text_articles)
     target = run_dir / REPORT_NAME
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
