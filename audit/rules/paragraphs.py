@@ -1,18 +1,45 @@
 """duplicate_paragraph: a paragraph repeated, exactly or nearly, later in the body.
 
-Only the repeats are flagged; the first occurrence is the legitimate one. Short
-lines (a byline, "Photo: AFP") repeat legitimately and are ignored.
+Only the repeats are flagged; the first occurrence is the legitimate one. Three
+kinds of repetition are *not* a pasted paragraph, and are left alone:
+
+* short lines (a byline, "Photo: AFP"), which repeat legitimately;
+* captions and summary bullets that restate a body sentence: they are the lines
+  left without closing punctuation on a page whose prose has it;
+* a run of consecutive paragraphs repeating a consecutive run earlier on the
+  page: that is page layout rendered twice (a live blog's pinned post, an AMP
+  copy, a cookie dialog), not one paragraph pasted in.
+
+A near-duplicate is a paragraph whose word 3-shingles mostly match an earlier
+one, or which is an earlier paragraph cut short or extended by whole sentences
+(copies are often taken before or after another edit to the original).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.similarity import char_ngrams, jaccard, word_shingles
-from audit.text import normalize
+from audit.text import normalize, words
+
+#: Characters that close a sentence or a quoted sentence.
+_CLOSERS = set(".!?…。！？:;\"'“”‘’»«)]")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A later block that repeats an earlier one."""
+
+    block: Block
+    original: Block
+    exact: bool
+    similarity: float
 
 
 def _long_enough(block: Block, config: AuditConfig) -> bool:
@@ -22,8 +49,76 @@ def _long_enough(block: Block, config: AuditConfig) -> bool:
     ) >= config.threshold("paragraphs", "min_chars", 60)
 
 
+def _closed(text: str) -> bool:
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in _CLOSERS
+
+
 def _candidates(article: Article, config: AuditConfig) -> list[Block]:
-    return [b for b in article.blocks if b.kind != "heading" and _long_enough(b, config)]
+    blocks = [b for b in article.blocks if b.kind != "heading" and _long_enough(b, config)]
+    counts = Counter(normalize(b.text) for b in blocks)
+    max_copies = config.threshold("paragraphs", "max_copies", 2)
+    # A line on the page three or more times is a template element (a caption
+    # rendered per gallery slide, an interview question put to each guest).
+    return [b for b in blocks if counts[normalize(b.text)] <= max_copies]
+
+
+def _cut_short(later: str, earlier: str, min_words: int, min_share: float) -> bool:
+    """``later`` is ``earlier`` with its opening or closing sentences only
+    (both normalized): a copy taken before the original was extended. The
+    opposite (a later paragraph opening with an earlier, shorter one) is a
+    standfirst expanded in the body, which is ordinary news writing."""
+    n_later, n_earlier = len(later.split()), len(earlier.split())
+    if n_later < min_words or n_later >= n_earlier or n_later / n_earlier < min_share:
+        return False
+    return earlier.startswith(later + " ") or earlier.endswith(" " + later)
+
+
+@lru_cache(maxsize=4096)
+def _shingles(norm: str) -> frozenset:
+    return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
+
+
+def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
+    """Every later block that repeats an earlier candidate, minus layout runs."""
+    near = config.threshold("paragraphs", "near_duplicate", 0.8)
+    cut_words = config.threshold("paragraphs", "cut_min_words", 10)
+    cut_share = config.threshold("paragraphs", "cut_min_share", 0.5)
+    blocks = _candidates(article, config)
+    norms = [normalize(b.text) for b in blocks]
+    found: dict[int, tuple[int, bool, float]] = {}  # position -> (original position, exact, sim)
+    for j in range(len(blocks)):
+        for i in range(j):
+            if i in found:
+                continue  # compare with first occurrences only
+            if norms[i] == norms[j]:
+                if _closed(blocks[i].text) == _closed(blocks[j].text):
+                    found[j] = (i, True, 1.0)
+                break  # else a caption or highlight restating a body sentence
+            score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
+            if score >= near or (
+                _closed(blocks[j].text) and _cut_short(norms[j], norms[i], cut_words, cut_share)
+            ):
+                found[j] = (i, False, round(score, 3))
+                break
+    run_min = config.threshold("paragraphs", "layout_run", 2)
+    in_run: set[int] = set()
+    positions = sorted(found)
+    run = [positions[0]] if positions else []
+    for prev, cur in zip(positions, positions[1:], strict=False):
+        if cur == prev + 1 and found[cur][0] == found[prev][0] + 1:
+            run.append(cur)
+            continue
+        if len(run) >= run_min:
+            in_run.update(run)
+        run = [cur]
+    if len(run) >= run_min:
+        in_run.update(run)
+    return [
+        Repeat(blocks[j], blocks[i], exact, sim)
+        for j, (i, exact, sim) in sorted(found.items())
+        if j not in in_run
+    ]
 
 
 @register(
@@ -34,17 +129,13 @@ def _candidates(article: Article, config: AuditConfig) -> list[Block]:
     "A paragraph is repeated word for word (ignoring case, spacing and punctuation).",
 )
 def paragraph_repeated(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    first: dict[str, Block] = {}
-    for block in _candidates(article, config):
-        key = normalize(block.text)
-        if key in first:
+    for rep in find_repeats(article, config):
+        if rep.exact:
             yield Flag(
-                evidence=block.text,
-                block=block.index,
-                message=f"Paragraph repeats block {first[key].index} word for word",
+                evidence=rep.block.text,
+                block=rep.block.index,
+                message=f"Paragraph repeats block {rep.original.index} word for word",
             )
-        else:
-            first[key] = block
 
 
 @register(
@@ -52,24 +143,18 @@ def paragraph_repeated(article: Article, config: AuditConfig) -> Iterator[Flag]:
     "paragraph-near-duplicate",
     "duplicate_paragraph",
     "warning",
-    "A paragraph nearly repeats an earlier one (a few words changed).",
+    "A paragraph nearly repeats an earlier one (a few words changed, or a sentence more or less).",
 )
 def paragraph_near_duplicate(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    threshold = config.threshold("paragraphs", "near_duplicate", 0.8)
-    earlier: list[tuple[Block, set, str]] = []
-    for block in _candidates(article, config):
-        norm = normalize(block.text)
-        shingles = word_shingles(norm) if " " in norm else char_ngrams(norm)
-        for prev, prev_shingles, prev_norm in earlier:
-            if prev_norm == norm:
-                break  # exact repeats belong to AQ201
-            if jaccard(shingles, prev_shingles) >= threshold:
-                yield Flag(
-                    evidence=block.text,
-                    block=block.index,
-                    message=f"Paragraph nearly repeats block {prev.index}",
-                    score=round(jaccard(shingles, prev_shingles), 3),
-                )
-                break
-        else:
-            earlier.append((block, shingles, norm))
+    for rep in find_repeats(article, config):
+        if not rep.exact:
+            longer = len(words(rep.block.text)) > len(words(rep.original.text))
+            how = "with a sentence added" if longer else "cut short"
+            if rep.similarity >= config.threshold("paragraphs", "near_duplicate", 0.8):
+                how = "with a few words changed"
+            yield Flag(
+                evidence=rep.block.text,
+                block=rep.block.index,
+                score=rep.similarity,
+                message=f"Paragraph nearly repeats block {rep.original.index} ({how})",
+            )
