@@ -5,6 +5,8 @@ for blocks too short to judge), so this rule never calls langdetect. It holds ba
 the three cases where a different detected language is not a defect:
 
 - Indonesian and Malay are one family (:func:`audit.language.family`).
+- Embedded social posts and foreign speakers quoted inside an article-language
+  sentence (the text outside the quotes is in the article language) are quotations.
 - Code-switching: a Tagalog or Malay paragraph full of English terms may be detected as
   English, yet it still carries the article language's function words ("ang", "ng",
   "yang"); a block with enough of them (``min_native_share``) is not foreign.
@@ -15,6 +17,7 @@ the three cases where a different detected language is not a defect:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -27,6 +30,11 @@ from audit.registry import Flag, register
 from audit.text import words
 
 FAMILY = "language_mixing"
+
+#: Embedded social posts (tweets, Instagram captions) quote their author verbatim.
+_EMBED = re.compile(r"pic\.twitter\.com|instagram\.com/|t\.co/|\(@\w+\)|(?:#\w+.*){3}", re.UNICODE)
+#: Closed quotations; what is left outside them is the article's own sentence.
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"|„[^„“”]*[“”]|«[^«»]*»")
 
 NAMES = {
     "en": "English", "id": "Indonesian/Malay", "ms": "Malay", "tl": "Tagalog", "vi": "Vietnamese",
@@ -93,9 +101,16 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
             continue
         if counts[other] >= 2 and counts[other] / len(judged) >= max_other:
             continue  # a bilingual article, not one stray block
+        if _EMBED.search(block.text):
+            continue  # an embedded post keeps its author's language
         share = native_share(block.text, article.language or home)
         if share is not None and share >= min_native:
             continue  # article-language text with borrowed terms
+        outside = _QUOTED.sub(" ", block.text)
+        if outside != block.text and len(words(outside)) >= 3:
+            share = native_share(outside, article.language or home)
+            if share is not None and share >= min_native:
+                continue  # a foreign speaker quoted inside an article-language sentence
         yield Flag(
             evidence=block.text,
             message=f"Paragraph is in {_name(block.language or other)} "

@@ -28,9 +28,13 @@ from audit.text import sentences
 FAMILY = "unsourced_statistic"
 
 _NUM = r"\d+(?:[.,]\d+)*"
+#: Latin letters (with Vietnamese and other accents), for "glued to a word" checks.
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
 _QUOTES = re.compile(r"“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|「[^「」]*」|\"[^\"]*\"")
+#: A bracketed citation closing a claim: "(BPS 2014)", "(diolah dari USDA, 2014)".
+_CITATION = re.compile(r"\([^()]*\b(?:19|20)\d{2}[a-z]?\)")
 _CLAUSE_END = re.compile(r"[\s:,\-–—]*$")
 _PERCENT_HINT = re.compile(
     r"%|per|pct|ร้อยละ|เปอร์เซ็นต์|phần trăm|prozent|cent|porsyento|porsiyento|porsento|bahagdan"
@@ -40,6 +44,7 @@ _PERCENT_HINT = re.compile(
 @dataclass(frozen=True)
 class _Patterns:
     statistic: re.Pattern[str]
+    magnitude: re.Pattern[str]
     cue: re.Pattern[str] | None
     start_cue: re.Pattern[str] | None
     data_noun: re.Pattern[str] | None
@@ -50,7 +55,7 @@ def _unit_alternation(units: tuple[str, ...]) -> str:
     for unit in sorted({u.casefold() for u in units}, key=len, reverse=True):
         body = re.escape(unit).replace(r"\ ", r"\s+")
         if re.search(r"\w$", unit) and not _THAI.search(unit):
-            body += r"(?!\w)"
+            body += r"(?![^\W\d_])"  # "persenan" is not "persen"; "Rp5" is "Rp" + 5
         parts.append(body)
     return "|".join(parts)
 
@@ -61,15 +66,16 @@ def _patterns(directory: str | None = None) -> _Patterns:
     after = _unit_alternation(lex.units_after)
     before = _unit_alternation(lex.units_before)
     # A number glued to a letter (COVID-19, G20, Q3) is a name, not a statistic.
-    number = rf"(?<![A-Za-zÀ-ỹ\d.,]){_NUM}"
+    number = rf"(?<![{_LATIN}\d.,]){_NUM}"
     alternatives = [rf"{number}\s?-?\s?(?:{after})"]
     if before:
-        alternatives.append(rf"(?<![A-Za-zÀ-ỹ])(?:{before})\s?{_NUM}(?:\s?(?:{after}))?")
+        alternatives.append(rf"(?<![{_LATIN}])(?:{before})\s?{_NUM}(?:\s?(?:{after}))?")
     statistic = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.UNICODE)
     start = lexicon.phrase_pattern(lex.attribution_start)
     start_cue = re.compile(rf"(?:^|[,;:(]\s*)(?:{start.pattern})", start.flags) if start else None
     return _Patterns(
         statistic=statistic,
+        magnitude=re.compile(rf"\d\s?-?\s?(?:{after})", re.IGNORECASE | re.UNICODE),
         cue=lexicon.phrase_pattern(lex.attribution),
         start_cue=start_cue,
         data_noun=lexicon.phrase_pattern(lex.data_nouns),
@@ -79,10 +85,7 @@ def _patterns(directory: str | None = None) -> _Patterns:
 def _spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a block. Thai has no sentence punctuation: a space between
     two Thai characters is the nearest thing to a sentence break."""
-    if len(_THAI.findall(text)) > len(text) / 3:
-        pieces = _THAI_BREAK.split(text)
-    else:
-        pieces = sentences(text)
+    pieces = _THAI_BREAK.split(text) if len(_THAI.findall(text)) > len(text) / 3 else sentences(text)
     spans, pos = [], 0
     for piece in pieces:
         start = text.find(piece, pos)
@@ -116,7 +119,7 @@ def _quoted(pos: int, text: str) -> bool:
 def _is_sourced(block: Block, spans: list[tuple[int, int]], i: int, pos: int, pats: _Patterns) -> bool:
     text = block.text
     sentence = text[spans[i][0] : spans[i][1]]
-    if block.kind == "quote" or _has_cue(sentence, pats) or _quoted(pos, text):
+    if block.kind == "quote" or _has_cue(sentence, pats) or _quoted(pos, text) or _CITATION.search(sentence):
         return True
     if i > 0 and _ends_with_cue(text[spans[i - 1][0] : spans[i - 1][1]], pats):
         return True
@@ -164,7 +167,7 @@ def unsourced_percentage(article: Article, config: AuditConfig) -> Iterator[Flag
     "unsourced-amount",
     FAMILY,
     "info",
-    "An amount or count in millions, billions or a currency with no source nearby.",
+    "An amount or count in millions or billions (juta, triệu, ล้าน...) with no source nearby.",
 )
 def unsourced_amount(article: Article, config: AuditConfig) -> Iterator[Flag]:
     if config.threshold(FAMILY, "flag_amounts", True):
@@ -181,6 +184,8 @@ def _check(article: Article, config: AuditConfig, percent: bool) -> Iterator[Fla
         for sentence, stat in unsourced(block, pats):
             if bool(_PERCENT_HINT.search(stat.casefold())) != percent or len(sentence) > max_chars:
                 continue
+            if not percent and not pats.magnitude.search(stat):
+                continue  # a price ("$125") is a fact about one thing, not a statistic
             where = "a percentage" if percent else "an amount"
             yield Flag(
                 evidence=sentence,
