@@ -85,7 +85,13 @@ class RunCatalog:
         return out
 
     def get(self, run_id: str) -> RunData:
-        for run in self.runs():
+        # the directory is normally named after the run: try it before reading every run
+        dirs = self.dirs()
+        for path in sorted(dirs, key=lambda p: p.name != run_id):
+            try:
+                run = self.load(path)
+            except FileNotFoundError:
+                continue
             if run.run_id == run_id:
                 return run
         abort(404, description="no such run")
