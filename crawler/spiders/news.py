@@ -175,7 +175,10 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        apply_site_settings(crawler.settings, spider.cfg)
+        if crawler.settings.frozen:  # e.g. a test crawler; Scrapy normally freezes them after this
+            spider.logger.warning("settings already frozen; site politeness settings not applied")
+        else:
+            apply_site_settings(crawler.settings, spider.cfg)
         return spider
 
     # -- discovery ------------------------------------------------------------------
