@@ -17,6 +17,7 @@ one, or which is an earlier paragraph cut short or extended by whole sentences
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from audit.similarity import char_ngrams, jaccard, word_shingles
 from audit.text import normalize, words
 
 #: Characters that close a sentence or a quoted sentence.
+_DIGITS = re.compile(r"\d+")
 _CLOSERS = set(".!?…。！？:;\"'“”‘’»«)]")
 
 
@@ -55,12 +57,17 @@ def _closed(text: str) -> bool:
 
 
 def _candidates(article: Article, config: AuditConfig) -> list[Block]:
-    blocks = [b for b in article.blocks if b.kind != "heading" and _long_enough(b, config)]
-    counts = Counter(normalize(b.text) for b in blocks)
-    max_copies = config.threshold("paragraphs", "max_copies", 2)
-    # A line on the page three or more times is a template element (a caption
-    # rendered per gallery slide, an interview question put to each guest).
-    return [b for b in blocks if counts[normalize(b.text)] <= max_copies]
+    return [b for b in article.blocks if b.kind != "heading" and _long_enough(b, config)]
+
+
+def _question(text: str, config: AuditConfig) -> bool:
+    """A one-sentence question put to each interviewee in turn repeats by design."""
+    body = text.strip().rstrip("\"'”’")
+    return (
+        body.endswith("?")
+        and not re.search(r"[.!?…][\"'”’]*\s", body)
+        and len(words(text)) <= config.threshold("paragraphs", "max_question_words", 25)
+    )
 
 
 def _cut_short(later: str, earlier: str, min_words: int, min_share: float) -> bool:
@@ -92,13 +99,14 @@ def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
             if i in found:
                 continue  # compare with first occurrences only
             if norms[i] == norms[j]:
-                if _closed(blocks[i].text) == _closed(blocks[j].text):
-                    found[j] = (i, True, 1.0)
-                break  # else a caption or highlight restating a body sentence
+                found[j] = (i, True, 1.0)
+                break
             score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
-            if score >= near or (
+            if (score >= near and not norms[j].startswith(norms[i])) or (
                 _closed(blocks[j].text) and _cut_short(norms[j], norms[i], cut_words, cut_share)
             ):
+                # (a later paragraph that opens with the whole earlier one is
+                # a standfirst or summary expanded in the body: not a copy)
                 found[j] = (i, False, round(score, 3))
                 break
     run_min = config.threshold("paragraphs", "layout_run", 2)
@@ -114,11 +122,21 @@ def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
         run = [cur]
     if len(run) >= run_min:
         in_run.update(run)
-    return [
-        Repeat(blocks[j], blocks[i], exact, sim)
-        for j, (i, exact, sim) in sorted(found.items())
-        if j not in in_run
-    ]
+    # Outside layout runs, a line on the page three or more times is a
+    # template element (a caption per gallery slide, a "Related" link).
+    copies = Counter(norms[i] for i in range(len(blocks)) if i not in in_run)
+    max_copies = config.threshold("paragraphs", "max_copies", 2)
+    repeats = []
+    for j, (i, exact, sim) in sorted(found.items()):
+        later, earlier = blocks[j], blocks[i]
+        if j in in_run or copies[norms[j]] > max_copies or _question(later.text, config):
+            continue
+        if _closed(later.text) != _closed(earlier.text):
+            continue  # a caption or highlight restating a body sentence
+        if not exact and _DIGITS.sub("", norms[i]) == _DIGITS.sub("", norms[j]):
+            continue  # a numbered series: "Photo 2", "Photo 3"; "8h25 -", "8h40 -"
+        repeats.append(Repeat(later, earlier, exact, sim))
+    return repeats
 
 
 @register(
