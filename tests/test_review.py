@@ -288,3 +288,23 @@ def test_cli_errors(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 1 and "no decision store" in done.stderr
+
+
+def test_run_page_filters_by_type_and_undecided(run_dir: Path, db: Path) -> None:
+    c = client([run_dir], db)
+
+    def listed(query: str) -> list[str]:
+        page = lxml_html.fromstring(c.get(f"/runs/run-test{query}").data)
+        return page.xpath("//table[@id='articles-table']//a[@class='open-article']/text()")
+
+    assert len(listed("")) == 4
+    with_heading = listed("?type=repeated_heading")
+    assert len(with_heading) == 2 and "Banjir Rendam Ratusan Rumah di Pesisir Semarang" in with_heading
+    n = article_number(run_dir, "id-banjir.html")
+    record = audited_record("id-banjir.html")
+    for i in range(len(record["findings"])):
+        decide(c, "run-test", n, i, "confirmed")
+    assert "Banjir Rendam Ratusan Rumah di Pesisir Semarang" not in listed(
+        "?type=repeated_heading&undecided=1"
+    )
+    assert listed("?type=no_such_type") == []

@@ -154,14 +154,30 @@ def create_app(
     @app.get("/runs/<run_id>", provide_automatic_options=False)
     def run_page(run_id: str) -> Any:
         run = catalog.get(run_id)
+        wanted_type = request.args.get("type", "")[:64]
+        undecided_only = request.args.get("undecided") == "1"
         articles = []
+        types: set[str] = set()
         for number, record in enumerate(run.articles, start=1):
+            view = article_view(number, record)
+            types.update(view.types)
             keys = finding_keys(record)
             decided = store.lookup(keys)
-            articles.append(
-                {"view": article_view(number, record), "findings": len(keys), "decided": len(decided)}
-            )
-        return render_template("run.html", css=css, run=run, s=summary(run), articles=articles)
+            if wanted_type and wanted_type not in view.types:
+                continue
+            if undecided_only and len(decided) == len(keys):
+                continue
+            articles.append({"view": view, "findings": len(keys), "decided": len(decided)})
+        return render_template(
+            "run.html",
+            css=css,
+            run=run,
+            s=summary(run),
+            articles=articles,
+            types=sorted(types),
+            wanted_type=wanted_type,
+            undecided_only=undecided_only,
+        )
 
     @app.get("/runs/<run_id>/articles/<int:number>", provide_automatic_options=False)
     def article_page(run_id: str, number: int) -> Any:
