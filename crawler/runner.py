@@ -162,12 +162,10 @@ def summarize(run_dir: Path) -> int:
         console.print("findings: " + ", ".join(f"{k} {v}" for k, v in summary["findings"].items()))
     for failure in summary.get("sources_failed", []):
         console.print(f"[yellow]{failure['kind']} {failure['url']} failed: {failure['reason']}[/]")
-    files = Table(title="output", show_header=False)
-    files.add_column("file")
-    files.add_column("path")
+    # Plain lines, never truncated by the terminal width, so paths can be copied.
+    print("output:")
     for key, name in [*summary["files"].items(), ("summary", "run.json")]:
-        files.add_row(key, str(run_dir / name))
-    console.print(files)
+        print(f"  {key:<9} {run_dir / name}")
     total = sum(counts[k] for k in COUNT_KEYS[1:])
     if total != counts["discovered"]:
         print(f"newsaudit: counts do not add up ({total} != {counts['discovered']})", file=sys.stderr)
