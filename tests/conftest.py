@@ -19,6 +19,18 @@ import pytest
 Route = tuple[int, str, bytes] | Callable[[], tuple[int, str, bytes]]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up (a crawler's timeout) is normal here, not a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class LoopbackServer:
     """A tiny route table on 127.0.0.1; unknown paths are 404."""
@@ -57,8 +69,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.port = self._httpd.server_address[1]
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self

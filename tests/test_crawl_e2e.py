@@ -4,6 +4,7 @@ loopback port, and the feed it writes is checked line by line."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -129,3 +130,94 @@ def test_findings_are_present_on_defective_articles(crawl):
     defective = {site.url(a.path) for a in site.public_articles() if a.defects}
     flagged = {r["url"] for r in records if r["findings"]}
     assert len(flagged & defective) >= len(defective) // 2
+
+
+ARTICLE = """<!DOCTYPE html><html lang="id"><head><meta charset="{charset}"><title>{title} - Kabar Uji</title>
+<meta property="og:type" content="article"></head><body><main><article><h1>{title}</h1>
+<p>Pemerintah kabupaten meresmikan jembatan gantung baru yang menghubungkan dua desa di tepi sungai.
+Warga sebelumnya harus menyeberang dengan perahu kayu yang sering terbalik saat arus deras.</p>
+<p>Kepala desa mengatakan jembatan itu dibangun secara gotong royong selama enam bulan dengan bantuan
+dana desa dan sumbangan para perantau yang bekerja di kota.</p>
+<p>Anak-anak sekolah kini dapat berangkat lebih pagi tanpa takut terlambat, dan petani lebih mudah
+membawa hasil panen ke pasar kecamatan setiap hari Kamis.</p>
+{extra}</article></main></body></html>"""
+
+
+def article_page(title: str, charset: str = "utf-8", extra: str = "") -> bytes:
+    return ARTICLE.format(title=title, charset=charset, extra=extra).encode(charset)
+
+
+def test_bad_input_from_a_loopback_site_ends_in_records(tmp_path, loopback_server):
+    """Timeouts, refused connections, non-HTML, empty and text-less pages are failures with
+    reasons; malformed and non-UTF-8 pages are articles; the crawl goes on."""
+    import time
+
+    def slow():
+        time.sleep(2.5)
+        return 200, "text/html", article_page("Terlambat")
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    malformed = article_page("Rusak", extra="<p>Paragraf <b>tanpa penutup <div><p>dan <i>tag</span> liar")
+    links = ["ok", "lambat", "rusak", "latin", "kosong", "gambar", "menu"]
+    home = "".join(f'<a href="/berita/{s}.html">{s}</a> ' for s in links)
+    home += f'<a href="http://127.0.0.1:{closed_port}/berita/putus.html">putus</a>'
+    server = loopback_server(
+        {
+            "/": (200, "text/html", f"<html><body><nav>{home}</nav></body></html>".encode()),
+            "/berita/ok.html": (200, "text/html; charset=utf-8", article_page("Jembatan Baru")),
+            "/berita/lambat.html": slow,
+            "/berita/rusak.html": (200, "text/html", malformed),
+            "/berita/latin.html": (
+                200,
+                "text/html; charset=iso-8859-1",
+                article_page("Café Desa", "iso-8859-1"),
+            ),
+            "/berita/kosong.html": (200, "text/html", b""),
+            "/berita/gambar.html": (200, "image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+            "/berita/menu.html": (
+                200,
+                "text/html",
+                b"<html><body><nav><a href='/'>Beranda</a></nav></body></html>",
+            ),
+        }
+    )
+    config = tmp_path / "uji.toml"
+    config.write_text(
+        f"""name = "uji"
+allowed_domains = ["127.0.0.1"]
+language = "id"
+start_urls = ["{server.base_url}/"]
+[urls]
+allow = ['/berita/[a-z]+\\.html$']
+[politeness]
+delay = 0.0
+concurrency = 8
+timeout = 1
+""",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [str(CLI), "crawl", "--config", str(config), "--output-dir", str(tmp_path / "out"), "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (run_dir,) = (tmp_path / "out").iterdir()
+    counts = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["counts"]
+    articles = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "articles.jsonl")}
+    failures = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "failures.jsonl")}
+    assert set(articles) == {"ok.html", "rusak.html", "latin.html"}
+    assert articles["latin.html"]["title"].startswith("Café Desa")
+    assert {k: v["reason"] for k, v in failures.items()} == {
+        "lambat.html": "timeout",
+        "kosong.html": "empty_body",
+        "gambar.html": "not_html",
+        "menu.html": "no_article_text",
+        "putus.html": "connection_refused",
+    }
+    assert failures["menu.html"]["stage"] == "extract"
+    assert counts["discovered"] == 8 and counts["articles"] == 3 and counts["failed"] == 5

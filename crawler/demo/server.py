@@ -8,6 +8,7 @@ a test can prove that a robots.txt-disallowed page was never fetched.
 from __future__ import annotations
 
 import errno
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,6 +69,10 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.requests: list[LoggedRequest] = []
         self._lock = threading.Lock()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is normal
+            super().handle_error(request, client_address)
 
     def log(self, entry: LoggedRequest) -> None:
         with self._lock:

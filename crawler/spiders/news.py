@@ -25,8 +25,6 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet import defer
-from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
 from audit.records import now_iso
@@ -118,6 +116,24 @@ def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
     return sitemap.type or "", [entry["loc"] for entry in sitemap if entry.get("loc")]
 
 
+_ERROR_REASONS = {
+    "DNSLookupError": "dns_error",
+    "CannotResolveHostError": "dns_error",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "ConnectionRefusedError": "connection_refused",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CancelledError": "download_cancelled",  # e.g. the body exceeded DOWNLOAD_MAXSIZE
+    "DownloadCancelledError": "download_cancelled",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "ResponseDataLossError": "connection_lost",
+    "DownloadFailedError": "download_failed",
+}
+
+
 def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
     """(outcome, reason code, detail, HTTP status) for a failed request."""
     if failure.check(HttpError):
@@ -128,19 +144,11 @@ def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
         if "robots.txt" in message:
             return "disallowed", "robots_disallowed", message, None
         return "failed", "ignored", message or "request ignored by a middleware", None
-    checks: list[tuple[tuple[type[BaseException], ...], str]] = [
-        ((neterror.DNSLookupError,), "dns_error"),
-        ((neterror.TimeoutError, neterror.TCPTimedOutError, defer.TimeoutError), "timeout"),
-        ((neterror.ConnectionRefusedError,), "connection_refused"),
-        ((defer.CancelledError,), "download_cancelled"),
-        ((neterror.ConnectionLost, neterror.ConnectionDone), "connection_lost"),
-    ]
-    for types, reason in checks:
-        if failure.check(*types):
-            return "failed", reason, f"{failure.type.__name__}: {failure.getErrorMessage()}", None
+    # By class name: Twisted's errors (Scrapy < 2.19) and Scrapy's own (2.19+) alike.
     name = failure.type.__name__ if failure.type else "Error"
-    if name == "ResponseNeverReceived":
-        return "failed", "connection_lost", failure.getErrorMessage(), None
+    reason = _ERROR_REASONS.get(name)
+    if reason is not None:
+        return "failed", reason, f"{name}: {failure.getErrorMessage()}", None
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
     return "failed", snake, f"{name}: {failure.getErrorMessage()}", None
 
