@@ -178,19 +178,45 @@ def test_article_page_becomes_a_page_item(site):
 def test_print_version_folds_into_its_canonical_url(site):
     spider = make_spider()
     article = next(a for a in site.articles if a.print_alias)
-    print_url = site.url(article.print_path)
-    # Canonical not known yet: the print page is published under the canonical URL...
-    _, _, pages = split(spider.parse_page(page(site, article.print_path, kind="listing", hops=1)))
-    assert [p.article_url for p in pages] == [site.url(article.path)]
-    assert spider.ledger.is_pending(print_url)
-    assert spider.ledger.knows(site.url(article.path))
-    # ...and the canonical URL is then never scheduled again.
-    assert list(spider.schedule_article(site.url(article.path), hops=1, via="test")) == []
+    print_url, canonical = site.url(article.print_path), site.url(article.path)
+    # Canonical not known yet: the print page is a duplicate and the canonical URL is fetched.
+    requests, outcomes, pages = split(
+        spider.parse_page(page(site, article.print_path, kind="listing", hops=1))
+    )
+    assert pages == []
+    assert [(o.url, o.reason) for o in outcomes] == [(print_url, "canonical_duplicate")]
+    assert [(r.url, r.meta["kind"]) for r in requests] == [(canonical, "article")]
+    assert spider.ledger.is_pending(canonical)
+    # ...and the canonical URL is never scheduled twice.
+    assert list(spider.schedule_article(canonical, hops=1, via="test")) == []
 
     spider = make_spider()
-    spider.ledger.discover(site.url(article.path))  # canonical already discovered first
-    _, outcomes, pages = split(spider.parse_page(page(site, article.print_path, kind="listing", hops=1)))
-    assert pages == [] and [o.reason for o in outcomes] == ["canonical_duplicate"]
+    spider.ledger.discover(canonical)  # canonical already discovered first
+    requests, outcomes, pages = split(
+        spider.parse_page(page(site, article.print_path, kind="listing", hops=1))
+    )
+    assert pages == [] and requests == [] and [o.reason for o in outcomes] == ["canonical_duplicate"]
+
+
+def test_canonical_pointing_at_the_home_page_is_ignored(site):
+    spider = make_spider()
+    article = site.public_articles()[0]
+    url = site.url(article.path)
+    body = site.render(article.path).body.replace(url.encode(), site.url("/").encode())
+    spider.ledger.discover(url)
+    _, outcomes, pages = split(spider.parse_page(html(url, body, kind="article", ledger_url=url)))
+    assert outcomes == [] and [p.article_url for p in pages] == [url]
+
+
+def test_redirect_target_is_published_under_its_final_url(site):
+    spider = make_spider()
+    article = site.public_articles()[0]
+    old = site.url("/id/lama/berita-lama.html")
+    spider.ledger.discover(old)
+    response = html(site.url(article.path), site.render(article.path).body, kind="article", ledger_url=old)
+    _, outcomes, pages = split(spider.parse_page(response))
+    assert outcomes == [] and [(p.url, p.article_url) for p in pages] == [(old, site.url(article.path))]
+    assert not spider.ledger.discover(site.url(article.path))  # the target is known now
 
 
 def test_non_html_and_empty_responses_are_failures():

@@ -320,15 +320,28 @@ class NewsSpider(scrapy.Spider):
         yield from self.emit_page(response, requested)
 
     def emit_page(self, response: TextResponse, requested: str) -> Iterator[Any]:
+        """Publish the page under its canonical URL, fetching that URL itself when it differs.
+
+        A page whose ``rel=canonical`` names another in-scope URL (a print or AMP
+        version, a tracking variant the normaliser missed) is a duplicate of it; the
+        canonical URL is scheduled instead, so which copy is emitted never depends on
+        the order responses arrive in. A redirect target is the page itself: it is
+        published under its final URL.
+        """
         final = normalize(response.url) or requested
         canonical = canonical_link(response)
-        publish = canonical if canonical and self.rules.in_scope(canonical) else final
+        if canonical and canonical not in (final, requested) and self.trust_canonical(canonical):
+            known = self.ledger.knows(canonical)
+            detail = f"canonical URL {canonical} is {'already discovered' if known else 'fetched instead'}"
+            yield OutcomeItem(requested, "duplicates", "canonical_duplicate", detail, stage="extract")
+            if not known:
+                yield from self.schedule_article(canonical, int(response.meta.get("hops", 0)), via=requested)
+            return
+        publish = final
         if publish != requested:
             if self.ledger.knows(publish):
-                yield OutcomeItem(
-                    requested, "duplicates", "canonical_duplicate", f"canonical URL {publish} is already fetched",
-                    stage="extract",
-                )  # fmt: skip
+                detail = f"redirected to {publish}, already discovered"
+                yield OutcomeItem(requested, "duplicates", "redirect_duplicate", detail, stage="extract")
                 return
             self.ledger.alias(publish, of=requested)
         yield PageItem(
@@ -341,6 +354,13 @@ class NewsSpider(scrapy.Spider):
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
         )
+
+    def trust_canonical(self, canonical: str) -> bool:
+        """A canonical link is followed only to an in-scope URL that could be an article:
+        some sites point every page's canonical at the home page."""
+        if not self.rules.in_scope(canonical) or self.rules.denied(canonical):
+            return False
+        return self.rules.article_url(canonical) or not self.rules.allow
 
     # -- failures -------------------------------------------------------------------
 
