@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8808
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo serve-demo test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Serve the bundled demo site, crawl and audit it into output/<run-id>/, stop the server.
 demo: install
 	$(BIN)/newsaudit demo --port $(PORT)
+
+# Only serve the demo site on 127.0.0.1:$(PORT) (Ctrl-C stops it).
+serve-demo: install
+	$(BIN)/newsaudit serve-demo --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q
