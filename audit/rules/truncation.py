@@ -1,9 +1,16 @@
 """truncated_text: a block that stops mid-sentence.
 
 A paragraph of real prose ends with sentence punctuation, a closing quote or
-bracket (news sign-offs such as "(nds/krs)" end with one). Thai and other scripts
-written without sentence-final punctuation cannot be judged this way and are
-skipped rather than guessed at.
+bracket (news sign-offs such as "(nds/krs)" end with one). Many lines on a news
+page legitimately do not: captions, credits, bylines, teaser headlines, quote
+attributions ("...," she said), list entries. So a block is judged against its
+own page (house style): it is flagged only when it reads as prose, sits on a page
+whose prose is punctuated, and either stops on a word that cannot end a sentence
+("of", "yang", "của") or, failing that, is a full paragraph (several clauses)
+that stops on an ordinary word. Thai and other scripts written without
+sentence-final punctuation cannot be judged this way and are skipped rather than
+guessed at; so are blocks in another language than the article's (that is
+language_mixing).
 """
 
 from __future__ import annotations
@@ -16,74 +23,66 @@ from functools import lru_cache
 from pathlib import Path
 
 from audit.config import AuditConfig
+from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.text import words
 
 #: Characters that may legitimately end a block.
-TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*")
+TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
 #: Scripts with no sentence-final punctuation (Thai, Lao, Khmer, Myanmar).
 _UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 _URL_END = re.compile(r"(https?://\S+|www\.\S+|\S+\.(com|id|my|ph|vn|th|net|org)/?\S*)$", re.I)
-#: Photo credits and sign-offs that close a paragraph without punctuation:
-#: "... xã hội. Ảnh: Đoàn Loan", "... -- Karen Sandstrom", "- Gambar hiasan".
+#: Photo credits that close a paragraph without punctuation: "... xã hội. Ảnh:
+#: Đoàn Loan", "- Gambar hiasan", "Getty Images".
 _CREDIT_END = re.compile(
-    r"(?:(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Image|Source|Sumber|Nguồn|Credit|Kredit)\b"
-    r"[^.!?]{0,60}|\s[-–—]{1,2}\s*[^\s.!?][^.!?]{0,40})$",
+    r"(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Image|Source|Sumber|Nguồn|Credit|Kredit)\b"
+    r"[^.!?]{0,60}$",
     re.I,
 )
-#: A trailing date, number or handle ("December 22, 2023", "22/11/2018", "ages 5-8").
-_DATA_END = re.compile(r"(\d|@\w+\)?)\W*$")
+#: A dash-led sign-off: "... -- Karen Sandstrom", "— Reuters".
+_DASH_TAIL = re.compile(r"\s[-–—]{1,2}\s*([^\s.!?][^.!?–—]{0,40})$")
+#: A trailing date or handle ("22/11/2018", "December 22, 2023", "@afp").
+_DATA_END = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2},? (?:1[89]|20)\d\d|@\w+\)?)\W*$")
+#: A quotation closed mid-sentence ('...," she said'; '...?" he asked'), or a
+#: dash-led credit after a quotation ('..." —Name, title'): an attribution follows.
+_QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"]\s*,)")
+_LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
+_LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
+_INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
+_TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
+
+_FUNCTION_WORDS_PATH = Path(__file__).resolve().parent.parent / "lexicons" / "function_words.toml"
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, dict[str, list[str]]]:
+    with _FUNCTION_WORDS_PATH.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Function words of every language we know (data, not code)."""
+    return frozenset(w.casefold() for lang in _lexicon().values() for w in lang.get("words", []))
+
+
+@lru_cache(maxsize=32)
+def _dangling_words(lang: str | None) -> frozenset[str]:
+    """Words that cannot end a sentence: the function words minus the ones a
+    sentence may end on. Unknown language: the union over all languages."""
+    table = _lexicon()
+    entries = [table[lang]] if lang in table else list(table.values())
+    out: set[str] = set()
+    for entry in entries:
+        final = {w.casefold() for w in entry.get("sentence_final", [])}
+        out.update(w.casefold() for w in entry.get("words", []) if w.casefold() not in final)
+    return frozenset(out)
 
 
 def _unpunctuated_script(text: str) -> bool:
     sample = text[-200:]
     return len(_UNPUNCTUATED_SCRIPT.findall(sample)) > len(sample) / 4
-
-
-def ends_mid_sentence(text: str) -> bool:
-    """True when the last visible character cannot end a sentence."""
-    stripped = text.rstrip()
-    if not stripped:
-        return False
-    last = stripped[-1]
-    if last in TERMINALS:
-        return False
-    category = unicodedata.category(last)
-    if category.startswith("S") or category in ("Pf", "Pe", "Po") and last not in ",、":
-        return False  # emoji, symbols, closing punctuation
-    if _URL_END.search(stripped) or _CREDIT_END.search(stripped) or _DATA_END.search(stripped):
-        return False
-    letters = [c for c in stripped if c.isalpha()]
-    return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7)  # all-caps headline
-
-
-_FUNCTION_WORDS_PATH = Path(__file__).resolve().parent.parent / "lexicons" / "function_words.toml"
-_LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
-
-
-@lru_cache(maxsize=1)
-def function_words() -> frozenset[str]:
-    """Words that cannot end a sentence, in every language we know (data, not code)."""
-    with _FUNCTION_WORDS_PATH.open("rb") as fh:
-        table = tomllib.load(fh)
-    return frozenset(w.casefold() for lang in table.values() for w in lang.get("words", []))
-
-
-def ends_on_function_word(text: str) -> bool:
-    tokens = words(text)
-    return bool(tokens) and tokens[-1] in function_words()
-
-
-def _looks_like_prose(text: str) -> bool:
-    """Headlines, link lines ("Read more: ...") and captions lack punctuation by
-    design; prose has clauses (commas) or several sentences."""
-    if _LABEL_START.match(text):
-        return False
-    return bool(re.search(r"[.!?…][\"”’)]?\s", text)) or text.count(",") >= 2 or len(words(text)) >= 30
-
-
-_LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
 
 
 def tail_sentence(text: str) -> str:
@@ -92,9 +91,57 @@ def tail_sentence(text: str) -> str:
     return parts[-1].strip() if parts else text
 
 
+def _name_like(text: str) -> bool:
+    """Bylines, credits and roles ("Zack Zwiezen, staff writer"): a few words,
+    led by capitalised ones, with no function words."""
+    tokens = _TOKEN.findall(text)
+    if not 2 <= len(tokens) <= 8:
+        return False
+    if any(t.casefold() in function_words() for t in tokens):
+        return False
+    return tokens[0][0].isupper() and tokens[1][0].isupper()
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """True when the last visible character cannot end a sentence and the
+    ending is not a known kind of unpunctuated close (URL, credit, date, sign-off)."""
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    last = stripped[-1]
+    if last == "\ufffd":
+        return True  # cut inside a character: the bytes stop mid-word
+    if last in TERMINALS:
+        return False
+    category = unicodedata.category(last)
+    if category.startswith("S") or category in ("Pf", "Pe", "Po") and last not in ",、":
+        return False  # emoji, symbols, closing punctuation
+    if _URL_END.search(stripped) or _CREDIT_END.search(stripped) or _DATA_END.search(stripped):
+        return False
+    dash = _DASH_TAIL.search(stripped)
+    if dash and len(words(dash.group(1))) <= 8 and dash.group(1)[0].isupper():
+        return False  # "... -- Ulat ni Christian Esguerra, ABS-CBN News", "– Reuters"
+    letters = [c for c in stripped if c.isalpha()]
+    return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7)  # all-caps headline
+
+
+def ends_on_function_word(text: str, lang: str | None = None) -> bool:
+    tokens = words(text)
+    return bool(tokens) and tokens[-1] in _dangling_words(family(lang) if lang else None)
+
+
+def _attribution_tail(text: str, max_words: int) -> bool:
+    """'"...," she said' / '"..." —Name, title': a short tail after a closing quote."""
+    closes = list(_QUOTE_CLOSE.finditer(text))
+    if not closes:
+        return False
+    tail = text[closes[-1].end() :]
+    return 0 < len(words(tail)) <= max_words and not _INNER_END.search(tail)
+
+
 def _title_like(text: str) -> bool:
-    """Bylines, credits and link lines are mostly capitalised words; prose is not."""
-    tokens = [t for t in re.findall(r"[^\W\d_][\w’'-]*", text)]
+    """Headlines, teasers and credits: mostly capitalised words, little glue."""
+    tokens = _TOKEN.findall(text)
     if len(tokens) < 3:
         return True
     capitalised = sum(1 for t in tokens if t[0].isupper())
@@ -102,12 +149,51 @@ def _title_like(text: str) -> bool:
     return (capitalised / len(tokens) > 0.6 and glue == 0) or capitalised / len(tokens) > 0.85
 
 
-def _judgeable(block: Block, config: AuditConfig) -> bool:
+def _prose(text: str) -> bool:
+    """Several clauses: a sentence end inside, or at least two commas."""
+    return bool(_INNER_END.search(text)) or text.count(",") >= 2
+
+
+def _script(text: str) -> str:
+    """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...)."""
+    counts: dict[str, int] = {}
+    for ch in text[:400]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            key = name.split(" ")[0] if name else ""
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
+
+
+def _sentence_like(text: str) -> bool:
+    """Running text rather than a headline: some function words, mostly
+    lower-case words."""
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return False
+    glue = sum(1 for t in tokens if t.casefold() in function_words())
+    lower = sum(1 for t in tokens if t[0].islower())
+    return glue >= 2 and lower / len(tokens) >= 0.25
+
+
+def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
-    if _unpunctuated_script(block.text):
-        return False
+    if _unpunctuated_script(block.text) or _script(block.text) != script:
+        return False  # Thai; a verse quoted in Arabic script in a Malay article
     return len(words(block.text)) >= config.threshold("truncation", "min_words", 6)
+
+
+def _furniture(text: str, config: AuditConfig) -> bool:
+    """Lines that are unpunctuated by design, whatever the page's style."""
+    if _LABEL_START.match(text):
+        return True  # "Related: ...", "Photo: ..."
+    if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
+        return True
+    tail = tail_sentence(text)
+    if tail == text.strip():
+        return _title_like(text)  # a headline, teaser or credit line
+    return _name_like(tail)  # "... it. Zack Zwiezen, staff writer"
 
 
 @register(
@@ -118,29 +204,53 @@ def _judgeable(block: Block, config: AuditConfig) -> bool:
     "A paragraph stops mid-sentence, without closing punctuation.",
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    prose = [b for b in article.blocks if _judgeable(b, config)]
+    script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    prose = [b for b in article.blocks if _judgeable(b, script, config)]
     open_ended = [b for b in prose if ends_mid_sentence(b.text)]
     if not open_ended:
         return
     # Some sites end every paragraph without a full stop; there a missing one is
     # house style, not truncation. Judge each block against the others.
-    min_share = config.threshold("truncation", "min_punctuated_share", 0.6)
+    strict = config.threshold("truncation", "min_punctuated_share", 0.9)
+    loose = config.threshold("truncation", "min_punctuated_share_prose", 0.75)
+    weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
+    min_others = config.threshold("truncation", "min_other_paragraphs", 3)
+    min_prose_words = config.threshold("truncation", "min_prose_words", 12)
+    max_open = config.threshold("truncation", "max_open_blocks", 2)
+    if len(open_ended) > max_open + 1:
+        return  # many open endings: captions or house style, not a cut
+    lang = family(article.language) if article.language else None
+    position = {b.index: i for i, b in enumerate(prose)}
     for block in open_ended:
-        if not _looks_like_prose(block.text) and len(words(block.text)) < 12:
+        if _furniture(block.text, config):
             continue
-        if _title_like(tail_sentence(block.text)):
+        i = position[block.index]
+        neighbours = [prose[k] for k in (i - 1, i + 1) if 0 <= k < len(prose)]
+        closed_neighbours = sum(1 for b in neighbours if not ends_mid_sentence(b.text))
+        others = [b for b in prose if b is not block and _prose(b.text)]
+        if len(others) < min_others:
             continue
-        if not ends_on_function_word(block.text):
-            if not _looks_like_prose(block.text) or len(words(block.text)) < 12:
-                continue
-            others = [b for b in prose if b is not block]
-            punctuated = sum(1 for b in others if not ends_mid_sentence(b.text))
-            if not others or punctuated / len(others) < min_share:
-                continue
-        if True:
-            tail = " ".join(block.text.split()[-4:])
-            yield Flag(
-                evidence=block.text,
-                block=block.index,
-                message=f'Paragraph ends mid-sentence ("...{tail}") with no closing punctuation',
+        closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)
+        dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] in ",\ufffd"
+        if dangling:
+            ok = closed >= weak and closed_neighbours >= 1
+        elif len(words(block.text)) < min_prose_words or not _sentence_like(block.text):
+            ok = False
+        else:
+            # Ending on an ordinary word is a cut only as an anomaly: a rare open
+            # ending between two punctuated paragraphs on a punctuated page.
+            # Otherwise it is a caption, a teaser or the site's house style.
+            ok = (
+                len(open_ended) <= max_open
+                and closed_neighbours == 2
+                and closed >= (loose if _prose(block.text) else strict)
             )
+        if not ok:
+            continue
+        tail = " ".join(block.text.split()[-4:])
+        reason = "on a word that cannot end a sentence" if dangling else "with no closing punctuation"
+        yield Flag(
+            evidence=block.text,
+            block=block.index,
+            message=f'Paragraph stops mid-sentence ("...{tail}") {reason}, unlike the rest of the article',
+        )
