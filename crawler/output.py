@@ -92,6 +92,7 @@ class JsonlWriter:
 
     def close(self) -> None:
         if self._fd is not None:
+            os.fsync(self._fd)  # the run is only reported finished once its records are on disk
             os.close(self._fd)
             self._fd = None
 

@@ -24,7 +24,7 @@ from audit.model import SCHEMA_VERSION
 from audit.records import content_hash, failure_record, feed_record, now_iso
 from crawler.items import OutcomeItem, PageItem
 from crawler.output import JsonlWriter, new_run_id, run_directory, write_json
-from crawler.state import COUNT_KEYS, Ledger, MemoryStore, StateStore
+from crawler.state import COUNT_KEYS, Ledger, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ class AuditPipeline:
         settings = crawler.settings
         self.output_dir = Path(settings.get("NEWSAUDIT_OUTPUT_DIR") or "output")
         self.run_id_setting = settings.get("NEWSAUDIT_RUN_ID")
-        self.store: StateStore = MemoryStore()
         self.hashes: dict[str, str] = {}  # content hash -> first URL emitted with it
         self.findings: Counter[str] = Counter()
         self.writers: dict[str, JsonlWriter] = {}
@@ -71,6 +70,7 @@ class AuditPipeline:
         spider = self.crawler.spider
         self.site = spider.cfg.name
         self.ledger: Ledger = spider.ledger
+        self.store: StateStore = spider.store
         self.audit_config = load_config(override=spider.cfg.audit or None)
         self.run_id = self.run_id_setting or new_run_id(self.site)
         self.run_dir = run_directory(self.output_dir, self.run_id)

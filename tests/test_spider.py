@@ -237,6 +237,15 @@ def test_non_html_and_empty_responses_are_failures():
     assert [(o.outcome, o.reason) for o in outcomes] == [("failed", "empty_body")]
 
 
+def test_non_html_linked_from_a_listing_is_not_an_article():
+    spider = make_spider()
+    url = f"{BASE}/print/brochure.pdf"
+    response = TextResponse(url=url, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"})
+    response.request = Request(url, meta={"kind": "listing", "hops": 1})
+    assert list(spider.parse_page(response)) == []
+    assert spider.sources["listing_not_html"] == 1 and spider.ledger.counts()["discovered"] == 0
+
+
 def test_malformed_html_is_still_an_article(site):
     spider = make_spider()
     article = next(a for a in site.articles if a.malformed)

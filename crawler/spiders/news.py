@@ -32,7 +32,7 @@ from crawler import siteconfig
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
 from crawler.siteconfig import SiteConfig
-from crawler.state import Ledger
+from crawler.state import Ledger, MemoryStore, StateStore
 from crawler.urls import UrlRules, normalize
 
 ARTICLE_LD_TYPES = {
@@ -175,6 +175,8 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [d.split(":")[0] for d in cfg.allowed_domains]
         self.rules = UrlRules(cfg)
         self.ledger = Ledger()
+        # Cross-run memory (ETag, Last-Modified, content hash per URL); issue 5 swaps in SQLite.
+        self.store: StateStore = MemoryStore()
         self.pages_scheduled = 0
         self.listings_seen: set[str] = set()
         self.sources: Counter[str] = Counter()
@@ -294,6 +296,11 @@ class NewsSpider(scrapy.Spider):
         hops = int(response.meta.get("hops", 0))
         requested = response.meta.get("ledger_url") or normalize(response.request.url) or response.request.url
         if kind == "listing" and self.ledger.knows(requested):
+            return
+        if not is_html(response) and kind == "listing":
+            self.sources["listing_not_html"] += (
+                1  # a feed, image or PDF linked from a listing: not an article
+            )
             return
         if not is_html(response):
             ctype = (response.headers.get(b"Content-Type") or b"(none)").decode("latin-1")
