@@ -14,8 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from audit.rules.truncation import function_words
-from audit.text import words
+from audit.text import function_words, words
 
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -33,3 +36,22 @@ def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (good enough for Latin-script news text)."""
     parts = [p.strip() for p in _SENTENCE.split(text or "")]
     return [p for p in parts if p]
+
+
+_FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"
+
+
+@lru_cache(maxsize=1)
+def function_word_table() -> dict[str, dict[str, list[str]]]:
+    """``lexicons/function_words.toml``: per language, its function words and
+    the ones among them that may still end a sentence (data, not code)."""
+    with _FUNCTION_WORDS_PATH.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Function words of every language we know."""
+    return frozenset(
+        w.casefold() for entry in function_word_table().values() for w in entry.get("words", [])
+    )

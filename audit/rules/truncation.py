@@ -16,17 +16,15 @@ language_mixing).
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import words
+from audit.text import function_word_table, function_words, words
 
 #: Characters that may legitimately end a block.
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
@@ -52,26 +50,11 @@ _LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
 _INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
 
-_FUNCTION_WORDS_PATH = Path(__file__).resolve().parent.parent / "lexicons" / "function_words.toml"
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, dict[str, list[str]]]:
-    with _FUNCTION_WORDS_PATH.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-@lru_cache(maxsize=1)
-def function_words() -> frozenset[str]:
-    """Function words of every language we know (data, not code)."""
-    return frozenset(w.casefold() for lang in _lexicon().values() for w in lang.get("words", []))
-
-
 @lru_cache(maxsize=32)
 def _dangling_words(lang: str | None) -> frozenset[str]:
     """Words that cannot end a sentence: the function words minus the ones a
     sentence may end on. Unknown language: the union over all languages."""
-    table = _lexicon()
+    table = function_word_table()
     entries = [table[lang]] if lang in table else list(table.values())
     out: set[str] = set()
     for entry in entries:
