@@ -10,6 +10,9 @@ the three cases where a different detected language is not a defect:
 - Code-switching: a Tagalog or Malay paragraph full of English terms may be detected as
   English, yet it still carries the article language's function words ("ang", "ng",
   "yang"); a block with enough of them (``min_native_share``) is not foreign.
+- Quotations in a second language of the article's readers (``quoted_languages``:
+  English statements in Filipino, Malaysian and Indonesian news) and scripture
+  (``tolerated_languages``: Arabic verses in Malay and Indonesian articles).
 - Bilingual articles: when several blocks share the other language and make up a good
   part of the article (``max_other_share``), the article is bilingual (an English-heavy
   Tagalog story, a translation under the original) and no single block is the odd one.
@@ -33,6 +36,7 @@ FAMILY = "language_mixing"
 
 #: Embedded social posts (tweets, Instagram captions) quote their author verbatim.
 _EMBED = re.compile(r"pic\.twitter\.com|instagram\.com/|t\.co/|\(@\w+\)|(?:#\w+.*){3}", re.UNICODE)
+_OPEN_QUOTES = frozenset("\"“”„«‘'")
 #: Closed quotations; what is left outside them is the article's own sentence.
 _QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"|„[^„“”]*[“”]|«[^«»]*»")
 
@@ -70,6 +74,14 @@ def native_share(text: str, lang: str) -> float | None:
     return sum(t in vocab for t in tokens) / len(tokens) if tokens else 0.0
 
 
+def _mostly_names(text: str) -> bool:
+    """Author lists and captions ("Jirong Cui, Ren Zou, Weijin Zhang, ...") are
+    capitalised words that langdetect assigns to a random language."""
+    tokens = [t for t in text.split() if any(ch.isalpha() for ch in t)]
+    capital = sum(t.lstrip("\"'“‘(").strip()[:1].isupper() for t in tokens)
+    return len(tokens) >= 4 and capital / len(tokens) >= 0.85
+
+
 def _confusable(a: str, b: str, groups: list[list[str]]) -> bool:
     return any(a in g and b in g for g in groups)
 
@@ -90,19 +102,23 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
     min_native = float(config.threshold(FAMILY, "min_native_share", 0.1))
     max_other = float(config.threshold(FAMILY, "max_other_share", 0.3))
     groups = config.threshold(FAMILY, "confusable", [])
+    quoted_ok = set(config.threshold(FAMILY, "quoted_languages", {}).get(home, []))
+    tolerated = set(config.threshold(FAMILY, "tolerated_languages", {}).get(home, []))
 
     judged: list[Block] = [b for b in article.blocks if b.kind in kinds and b.language is not None]
     counts = Counter(family(b.language) for b in judged)
     for block in judged:
         other = family(block.language)
-        if other == home or other is None or _confusable(home, other, groups):
+        if other == home or other is None or other in tolerated or _confusable(home, other, groups):
             continue
+        if other in quoted_ok and block.text.lstrip()[:1] in _OPEN_QUOTES:
+            continue  # e.g. an English statement quoted in a Filipino or Malaysian story
         if letter_count(block.text) < min_letters:
             continue
         if counts[other] >= 2 and counts[other] / len(judged) >= max_other:
             continue  # a bilingual article, not one stray block
-        if _EMBED.search(block.text):
-            continue  # an embedded post keeps its author's language
+        if _EMBED.search(block.text) or _mostly_names(block.text):
+            continue  # an embedded post or a list of names is not prose in a language
         share = native_share(block.text, article.language or home)
         if share is not None and share >= min_native:
             continue  # article-language text with borrowed terms

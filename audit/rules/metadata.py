@@ -19,7 +19,7 @@ from audit.text import normalize
 
 FAMILY = "metadata_defect"
 
-_YEAR_END = re.compile(r"[\s(\[|,:-]*\b((?:19|20)\d{2})\b[\s)\]]*$")
+_YEAR_END = re.compile(r"(?:^|\s)\(?((?:19|20)\d{2})\)?$")
 _SEPARATORS = re.compile(r"\s+[-|–—•:»]\s+")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
@@ -109,6 +109,20 @@ def _strip_site(title: str, site_name: str | None) -> str:
     return " - ".join(parts).strip()
 
 
+def stuffed_year(title: str, headline: str, site_name: str | None = None) -> str | None:
+    """The year a page title appends to its headline ("Headline 2025", "Headline
+    Terbaru 2025 - Site"), or ``None``. Only a title that *is* the headline plus at
+    most one filler word ("Terbaru") and a year counts: dates ("30.01.2024") and section labels
+    ("Best of 2014") are not stuffing."""
+    stripped = normalize(_strip_site(title, site_name))
+    head = normalize(headline)
+    match = _YEAR_END.search(stripped)
+    if not match or not head or match.group(1) in head or not stripped.startswith(head):
+        return None
+    filler = stripped[len(head) : match.start()].split()
+    return match.group(1) if len(filler) <= 1 else None
+
+
 @register(
     "AQ805",
     "title-year-stuffing",
@@ -118,14 +132,13 @@ def _strip_site(title: str, site_name: str | None) -> str:
 )
 def title_year_stuffing(article: Article, config: AuditConfig) -> Iterator[Flag]:
     title = article.html_title or article.title
-    headline = article.headline
-    if not title or not headline:
+    if not title or not article.headline:
         return
-    match = _YEAR_END.search(_strip_site(title, article.site_name))
-    if match and match.group(1) not in headline:
+    year = stuffed_year(title, article.headline, article.site_name)
+    if year:
         yield Flag(
-            evidence=f"title: ends with the year '{match.group(1)}'",
-            message=f"The page title adds '{match.group(1)}' to the headline, a search-engine stuffing pattern",
+            evidence=f"title: ends with the year '{year}'",
+            message=f"The page title adds '{year}' to the headline, a search-engine stuffing pattern",
         )
 
 
@@ -134,8 +147,11 @@ def title_site_stuffing(article: Article, config: AuditConfig) -> Iterator[Flag]
     title = article.html_title or article.title
     if not title or not article.site_name or len(normalize(article.site_name)) < 3:
         return
-    count = normalize(title).count(normalize(article.site_name))
-    if count >= int(config.threshold(FAMILY, "max_site_name_in_title", 1)) + 1:
+    site = normalize(article.site_name)
+    segments = sum(normalize(p) == site for p in _SEPARATORS.split(title))
+    count = normalize(title).count(site)
+    allowed = int(config.threshold(FAMILY, "max_site_name_in_title", 2))
+    if segments >= 2 or count > allowed:
         yield Flag(
             evidence=f"title: repeats the site name '{article.site_name}' {count} times",
             message=f"The page title names the site {count} times, a search-engine stuffing pattern",

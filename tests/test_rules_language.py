@@ -1,0 +1,138 @@
+"""language_mixing (AQ6xx): a block in another language than the article."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from audit import language as lang
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+from tests.paths import shared_path
+
+ONLY = load_config(override={"rules": {"select": ["AQ6"]}})
+
+TL = [
+    "Nagsimula na ang paghahanda ng lokal na pamahalaan para sa darating na bagyo ngayong linggo.",
+    "Ayon sa mga opisyal, handa na ang mga evacuation center sa bawat barangay ng bayan.",
+    "Pinayuhan din ang mga mangingisda na huwag munang pumalaot habang masama ang panahon.",
+    "Nakahanda rin ang mga rescue team at mga sasakyan para sa posibleng paglikas ng mga residente.",
+]
+EN_PARAGRAPH = (
+    "The central bank kept its benchmark rate unchanged on Thursday, citing slower growth in exports "
+    "and a weaker outlook for household spending."
+)
+
+
+def article(blocks: list[tuple[str, str | None]], language: str) -> Article:
+    built = tuple(Block(i, "paragraph", text, language=code) for i, (text, code) in enumerate(blocks))
+    return Article(url=None, title="Test", blocks=built, language=language)
+
+
+def findings(art: Article) -> list[tuple[str, str, str]]:
+    return [(f.type, f.rule, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+def test_english_paragraph_in_tagalog_article_is_flagged() -> None:
+    art = article([(TL[0], "tl"), (TL[1], "tl"), (EN_PARAGRAPH, "en"), (TL[2], "tl"), (TL[3], "tl")], "tl")
+    assert findings(art) == [("language_mixing", "AQ601", EN_PARAGRAPH)]
+    assert "English" in audit_article(art, ONLY).findings[0].message
+
+
+def test_vietnamese_paragraph_in_indonesian_article_is_flagged() -> None:
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước "
+        "tại các quận trung tâm trước mùa mưa năm nay."
+    )
+    idn = [
+        "Pemerintah kota mulai memperbaiki saluran air di sejumlah kawasan padat penduduk.",
+        "Warga berharap perbaikan itu selesai sebelum musim hujan tiba bulan depan.",
+        "Dinas pekerjaan umum menyiapkan puluhan pekerja untuk mempercepat proyek tersebut.",
+    ]
+    art = article([(idn[0], "id"), (vi, "vi"), (idn[1], "id"), (idn[2], "id")], "id")
+    assert findings(art) == [("language_mixing", "AQ601", vi)]
+
+
+def test_english_paragraph_in_thai_article_is_flagged() -> None:
+    th = [
+        "กรมอุตุนิยมวิทยาประกาศเตือนประชาชนให้ระวังฝนตกหนักในหลายจังหวัดทางภาคเหนือ",
+        "เจ้าหน้าที่ท้องถิ่นเตรียมเครื่องสูบน้ำและกระสอบทรายไว้ในพื้นที่เสี่ยงน้ำท่วม",
+        "โรงเรียนบางแห่งประกาศหยุดการเรียนการสอนชั่วคราวเพื่อความปลอดภัยของนักเรียน",
+    ]
+    art = article([(th[0], "th"), (th[1], "th"), (EN_PARAGRAPH, "en"), (th[2], "th")], "th")
+    assert findings(art) == [("language_mixing", "AQ601", EN_PARAGRAPH)]
+
+
+def test_malay_block_in_indonesian_article_is_one_family() -> None:
+    ms = "Kerajaan negeri akan menyalurkan bantuan tambahan kepada mangsa banjir di kawasan pedalaman minggu ini."
+    idn = "Pemerintah daerah menyiapkan bantuan tambahan untuk korban banjir di wilayah pedalaman pekan ini."
+    assert findings(article([(idn, "id"), (ms, "ms"), (idn + " Lagi.", "id")], "id")) == []
+
+
+def test_short_blocks_are_not_judged() -> None:
+    art = article(
+        [(TL[0], "tl"), ("Photo: Reuters file", None), ("Read the full statement.", "en"), (TL[1], "tl")],
+        "tl",
+    )
+    assert findings(art) == []
+
+
+def test_taglish_block_detected_as_english_is_not_flagged() -> None:
+    taglish = (
+        "Sabi ng coach, hindi pa raw fully recovered ang kanyang injury kaya limited muna ang "
+        "kanyang minutes sa game mamaya, pero excited na siya na makabalik sa court."
+    )
+    art = article([(TL[0], "tl"), (taglish, "en"), (TL[1], "tl"), (TL[2], "tl")], "tl")
+    assert findings(art) == []
+
+
+def test_english_heavy_tagalog_article_is_bilingual_not_mixed() -> None:
+    en2 = "Officials said the evacuation centers in every village are ready for families who need shelter tonight."
+    art = article([(TL[0], "tl"), (EN_PARAGRAPH, "en"), (TL[1], "tl"), (en2, "en"), (TL[2], "tl")], "tl")
+    assert findings(art) == []
+
+
+def test_foreign_quote_inside_article_language_sentence_is_not_flagged() -> None:
+    quoted = (
+        '"We will rebuild every classroom damaged by the flood before the school year starts," '
+        "ayon kay Mayor Santos sa kanyang pahayag sa mga residente ng bayan."
+    )
+    art = article([(TL[0], "tl"), (quoted, "en"), (TL[1], "tl"), (TL[2], "tl")], "tl")
+    assert findings(art) == []
+
+
+def test_embedded_post_is_not_flagged() -> None:
+    tweet = (
+        "What a night at the stadium, thank you to every fan who came out to support the team "
+        "pic.twitter.com/AbCdEf123 — Team Account (@team) May 3, 2024"
+    )
+    art = article([(TL[0], "tl"), (tweet, "en"), (TL[1], "tl"), (TL[2], "tl")], "tl")
+    assert findings(art) == []
+
+
+def test_real_articles_are_rarely_flagged() -> None:
+    """Real SEA articles (../shared/corpus_text) through the same per-block detection
+    as extraction: almost none should read as mixed."""
+    root = shared_path("corpus_text")
+    rows = [json.loads(line) for line in (root / "manifest.jsonl").open(encoding="utf-8")]
+    rng = random.Random(7)
+    sample = [
+        r
+        for code in ("id", "ms", "tl", "vi", "th")
+        for r in rng.sample([x for x in rows if x["language"] == code], 12)
+    ]
+    flagged = 0
+    for row in sample:
+        data = json.loads((root / row["path"]).read_text(encoding="utf-8"))
+        paragraphs = [p for p in data["paragraphs"] if p.strip()]
+        found = lang.detect("\n".join(paragraphs))
+        home = lang.resolve(found[0] if found else None, data["language"])
+        blocks = []
+        for i, text in enumerate(paragraphs):
+            d = lang.detect(text)
+            blocks.append(Block(i, "paragraph", text, language=lang.resolve(d[0], home) if d else None))
+        flagged += bool(
+            audit_article(Article(None, data.get("title"), tuple(blocks), language=home), ONLY).findings
+        )
+    assert flagged <= len(sample) * 0.05, f"{flagged} of {len(sample)} real articles flagged as mixed"
