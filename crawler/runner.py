@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -114,6 +115,12 @@ def crawl(config: SiteConfig, args: argparse.Namespace) -> int:
         print(f"newsaudit: {exc}", file=sys.stderr)
         return 2
     run_id = args.run_id or new_run_id(config.name)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", run_id) or (output_dir / run_id).exists():
+        print(
+            f"newsaudit: run id {run_id!r} is not a plain name or {output_dir / run_id} exists",
+            file=sys.stderr,
+        )
+        return 2
     settings = get_project_settings()
     settings.set("NEWSAUDIT_OUTPUT_DIR", str(output_dir), priority="cmdline")
     settings.set("NEWSAUDIT_RUN_ID", run_id, priority="cmdline")
@@ -145,15 +152,15 @@ def summarize(run_dir: Path) -> int:
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     counts = summary["counts"]
     console.print(f"[bold]run {summary['run_id']}[/] (site {summary['site']}, {summary['finish_reason']})")
-    table = Table(title="discovered article URLs")
-    table.add_column("outcome")
+    table = Table()
+    table.add_column("article URLs")
     table.add_column("URLs", justify="right")
     for key in COUNT_KEYS:
         table.add_row(key, str(counts[key]))
     console.print(table)
     if summary.get("reasons"):
-        reasons = Table(title="why URLs produced no article")
-        reasons.add_column("reason")
+        reasons = Table()
+        reasons.add_column("why no article")
         reasons.add_column("URLs", justify="right")
         for reason, n in summary["reasons"].items():
             reasons.add_row(reason, str(n))
