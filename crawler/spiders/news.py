@@ -244,8 +244,8 @@ class NewsSpider(scrapy.Spider):
 
     def follow(self, url: str | None, hops: int, via: str) -> Iterator[Any]:
         """Route a link found on a listing page, sitemap or feed."""
-        if url is None or (not self.rules.in_scope(url) and not self.rules.article_url(url)):
-            return
+        if url is None or not self.rules.in_scope(url):
+            return  # other sites' links are not this site's articles (sitemap/feed entries are counted)
         if self.rules.article_url(url):
             yield from self.schedule_article(url, hops, via)
         elif self.rules.listing_url(url) and not self.ledger.knows(url):
@@ -270,6 +270,8 @@ class NewsSpider(scrapy.Spider):
                     yield scrapy.Request(
                         url, self.parse_sitemap, errback=self.on_error, meta={"kind": "sitemap"}
                     )
+                else:
+                    self.sources["sitemap_offsite"] += 1
             else:
                 yield from self.schedule_article(url, hops=1, via=response.url)
 
