@@ -23,7 +23,7 @@ from audit.extract import extract_article
 from audit.model import SCHEMA_VERSION
 from audit.records import content_hash, failure_record, feed_record, now_iso
 from crawler.items import OutcomeItem, PageItem
-from crawler.output import JsonlWriter, new_run_id, run_directory, write_json
+from crawler.output import JsonlWriter, new_run_id, run_directory, sanitize, write_json
 from crawler.state import COUNT_KEYS, Ledger, StateStore
 
 logger = logging.getLogger(__name__)
@@ -108,8 +108,10 @@ class AuditPipeline:
         self.finish(item.url, item.outcome, item.reason)
 
     def process_page(self, item: PageItem) -> None:
+        # Lone surrogates (from a lenient decoder upstream) would make lxml refuse the page.
+        body = sanitize(item.body)
         extraction = extract_article(
-            item.body, url=item.article_url, language_hint=item.language_hint, source=item.url
+            body, url=item.article_url, language_hint=item.language_hint, source=item.url
         )
         if extraction.failure is not None:
             failure = extraction.failure

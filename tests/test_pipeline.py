@@ -115,6 +115,22 @@ def test_every_item_ends_in_one_file_and_counts_add_up(run, monkeypatch):
     assert stats["newsaudit/articles"] == 4 and stats["newsaudit/rejected"] == 1
 
 
+def test_lone_surrogates_in_a_page_still_give_a_valid_article(run):
+    spider, pipeline = run
+    site = DemoSite(BASE)
+    article = site.public_articles()[0]
+    item = page_item(site, article)
+    words = " ".join(article.body[0].split()[:3])
+    assert words in item.body
+    item.body = item.body.replace(words, words + " \ud800")
+    spider.ledger.discover(item.url)
+    pipeline.process_item(item)
+    pipeline.spider_closed(spider, "finished")
+    (record,) = lines(pipeline.run_dir / "articles.jsonl")
+    assert errors("article", record) == []
+    assert any("\ufffd" in block["text"] for block in record["blocks"])
+
+
 def test_ledger_refuses_double_accounting():
     ledger = Ledger()
     assert ledger.discover("u") and not ledger.discover("u")
