@@ -112,15 +112,19 @@ def _strip_site(title: str, site_name: str | None) -> str:
 def stuffed_year(title: str, headline: str, site_name: str | None = None) -> str | None:
     """The year a page title appends to its headline ("Headline 2025", "Headline
     Terbaru 2025 - Site"), or ``None``. Only a title that *is* the headline plus at
-    most one filler word ("Terbaru") and a year counts: dates ("30.01.2024") and section labels
-    ("Best of 2014") are not stuffing."""
-    stripped = normalize(_strip_site(title, site_name))
+    most one filler word ("Terbaru", "Update") and a year counts: dates
+    ("30.01.2024") and section labels ("Best of 2014") are not stuffing. Trailing
+    " | Site" segments are ignored even when the site name is unknown."""
     head = normalize(headline)
-    match = _YEAR_END.search(stripped)
-    if not match or not head or match.group(1) in head or not stripped.startswith(head):
-        return None
-    filler = stripped[len(head) : match.start()].split()
-    return match.group(1) if len(filler) <= 1 else None
+    parts = [p for p in _SEPARATORS.split(_strip_site(title, site_name)) if p.strip()]
+    for k in range(len(parts), 0, -1):
+        stripped = normalize(" ".join(parts[:k]))
+        match = _YEAR_END.search(stripped)
+        if not match or not head or match.group(1) in head or not stripped.startswith(head):
+            continue
+        if len(stripped[len(head) : match.start()].split()) <= 1:
+            return match.group(1)
+    return None
 
 
 @register(

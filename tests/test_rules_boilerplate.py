@@ -1,0 +1,161 @@
+"""boilerplate (AQ7xx): read-also lines, calls to action and FAQ filler."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+from tests.paths import shared_path
+
+ONLY = load_config(override={"rules": {"select": ["AQ7"]}})
+
+STORY = {
+    "id": [
+        "Pemerintah kota mulai memperbaiki saluran air di sejumlah kawasan padat penduduk.",
+        "Warga berharap perbaikan itu selesai sebelum musim hujan tiba bulan depan.",
+    ],
+    "en": [
+        "The city began repairing drains in several crowded neighbourhoods on Monday.",
+        "Residents hope the work will be finished before the rainy season arrives next month.",
+    ],
+    "vi": [
+        "Thành phố bắt đầu sửa chữa hệ thống cống tại nhiều khu dân cư đông đúc.",
+        "Người dân hy vọng công trình hoàn thành trước mùa mưa vào tháng tới.",
+    ],
+    "tl": [
+        "Sinimulan ng lungsod ang pagkukumpuni ng mga kanal sa ilang mataong lugar.",
+        "Umaasa ang mga residente na matatapos ito bago dumating ang tag-ulan.",
+    ],
+    "th": [
+        "เทศบาลเริ่มซ่อมแซมท่อระบายน้ำในชุมชนหนาแน่นหลายแห่งเมื่อวันจันทร์",
+        "ชาวบ้านหวังว่างานจะเสร็จก่อนฤดูฝนจะมาถึงในเดือนหน้า",
+    ],
+    "ms": [
+        "Majlis bandaraya mula membaiki longkang di beberapa kawasan padat penduduk.",
+        "Penduduk berharap kerja itu siap sebelum musim tengkujuh bermula bulan depan.",
+    ],
+}
+
+
+def article(language: str, filler: str, kind: str = "paragraph") -> Article:
+    first, second = STORY[language]
+    blocks = (
+        Block(0, "paragraph", first, language=language),
+        Block(1, kind, filler, language=language),  # type: ignore[arg-type]
+        Block(2, "paragraph", second, language=language),
+    )
+    return Article(url=None, title="Test", blocks=blocks, language=language)
+
+
+def findings(art: Article) -> list[tuple[str, str, str]]:
+    return [(f.type, f.rule, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("id", "Baca juga: Harga beras naik menjelang akhir tahun"),
+        ("vi", "Xem thêm: Giá xăng giảm lần thứ ba trong tháng"),
+        ("tl", "Basahin din: Presyo ng gasolina, bababa ngayong linggo"),
+        ("th", "อ่านเพิ่มเติม: ราคาน้ำมันลดลงอีกครั้ง"),
+        ("en", "Read more: How the city plans to fix its drains"),
+        ("ms", "BACA: Harga minyak turun lagi minggu depan"),
+    ],
+)
+def test_read_also_lines_are_flagged(language: str, line: str) -> None:
+    assert findings(article(language, line)) == [("boilerplate", "AQ701", line)]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("id", "Tetap ikuti perkembangan berita terbaru hanya di situs kami."),
+        ("en", "Follow us on Instagram for more stories like this."),
+        ("tl", "Abangan ang mga susunod na balita dito lamang."),
+        ("ms", "Ikuti kami di Telegram untuk berita terkini."),
+        ("vi", "Mời bạn đọc theo dõi tin tức mới nhất trên trang của chúng tôi."),
+        ("th", "กดติดตามเพจของเราเพื่อไม่พลาดข่าวสาร"),
+        ("en", "Don't miss our newsletter: sign up today."),
+    ],
+)
+def test_calls_to_action_are_flagged(language: str, line: str) -> None:
+    assert findings(article(language, line)) == [("boilerplate", "AQ702", line)]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        # The verb is there but not as an imperative at the start of a clause.
+        ("en", "Police said they would follow up on the news reports about the missing boat."),
+        ("id", "Polisi akan terus mengikuti perkembangan kasus ini bersama keluarga korban."),
+        # "Read" and "news" in ordinary prose.
+        ("en", "Readers of the local news site had warned about the blocked drains for years."),
+        ("tl", "Sinabi ng alkalde na susundan nila ang mga ulat ng mga residente."),
+        ("vi", "Người dân theo dõi sát diễn biến của cơn bão trong suốt đêm qua."),
+    ],
+)
+def test_ordinary_sentences_are_left_alone(language: str, line: str) -> None:
+    assert findings(article(language, line)) == []
+
+
+def test_paragraph_ending_in_a_call_to_action_is_info() -> None:
+    text = (
+        "Pertemuan itu menjadi momentum penting bagi kerja sama kedua kota. Dengan komitmen baru, "
+        "kedua pihak berharap hasilnya segera terasa bagi warga di kedua wilayah dalam waktu dekat. "
+        "Tetap ikuti perkembangan terbaru karena kerja sama ini diprediksi menjadi tonggak penting."
+    )
+    result = audit_article(article("id", text), ONLY)
+    assert [(f.rule, f.severity, f.evidence) for f in result.findings] == [("AQ702", "info", text)]
+
+
+def _faq_article(answers: list[str]) -> Article:
+    body = [
+        "Pemerintah kota memperbaiki saluran air di kawasan padat penduduk untuk mencegah banjir.",
+        "Perbaikan saluran air ditargetkan selesai sebelum musim hujan agar warga terhindar dari banjir.",
+    ]
+    blocks = [Block(i, "paragraph", t, language="id") for i, t in enumerate(body)]
+    blocks.append(Block(2, "heading", "FAQ", level=2))
+    for answer in answers:
+        blocks.append(Block(len(blocks), "heading", "Apa tujuan perbaikan saluran air?", level=3))
+        blocks.append(Block(len(blocks), "paragraph", answer, language="id"))
+    blocks.append(Block(len(blocks), "heading", "Penutup", level=2))
+    return Article(url=None, title="T", blocks=tuple(blocks), language="id")
+
+
+def test_faq_that_restates_the_article_is_flagged() -> None:
+    art = _faq_article(
+        ["Tujuannya memperbaiki saluran air agar warga terhindar dari banjir saat musim hujan."]
+    )
+    assert findings(art) == [("boilerplate", "AQ703", "FAQ")]
+
+
+def test_faq_with_new_information_is_not_flagged() -> None:
+    art = _faq_article(
+        [
+            "Kontraktor memakai pipa beton berdiameter besar yang didatangkan dari Surabaya, "
+            "dan biaya proyek ditanggung anggaran provinsi tahun depan."
+        ]
+    )
+    assert findings(art) == []
+
+
+def test_real_articles_have_few_calls_to_action() -> None:
+    """Real SEA article texts (../shared/corpus_text): calls to action are rare, and
+    every one found must open with an imperative or a fixed filler phrase."""
+    root = shared_path("corpus_text")
+    rows = [json.loads(line) for line in (root / "manifest.jsonl").open(encoding="utf-8")]
+    sample = random.Random(3).sample(rows, 150)
+    flagged = 0
+    for row in sample:
+        data = json.loads((root / row["path"]).read_text(encoding="utf-8"))
+        blocks = tuple(
+            Block(i, "paragraph", p, language=data["language"]) for i, p in enumerate(data["paragraphs"])
+        )
+        result = audit_article(Article(None, data.get("title"), blocks, language=data["language"]), ONLY)
+        flagged += any(f.rule == "AQ702" for f in result.findings)
+    assert flagged <= len(sample) * 0.05

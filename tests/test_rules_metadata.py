@@ -1,0 +1,132 @@
+"""metadata_defect (AQ8xx): date, author and title defects, evidence "field: problem"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+from audit.rules import metadata
+
+ONLY = load_config(override={"rules": {"select": ["AQ8"]}})
+
+BODY = (
+    Block(
+        0, "paragraph", "Warga kota menyambut baik perbaikan jalan yang selesai lebih cepat.", language="id"
+    ),
+)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metadata, "today", lambda: date(2025, 11, 29))
+
+
+def article(**meta: object) -> Article:
+    fields: dict = {"url": None, "title": "Perbaikan Jalan Selesai", "blocks": BODY, "language": "id"}
+    fields.setdefault("published", "2025-11-24")
+    fields.update(meta)
+    return Article(**fields)
+
+
+def findings(art: Article) -> list[tuple[str, str, str]]:
+    return [(f.type, f.rule, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+def test_a_well_formed_article_has_no_metadata_findings() -> None:
+    art = article(
+        author="Siti Rahmawati",
+        html_title="Perbaikan Jalan Selesai Lebih Cepat - Kabar Kota",
+        headline="Perbaikan Jalan Selesai Lebih Cepat",
+        site_name="Kabar Kota",
+        published="2025-11-24T08:15:00+07:00",
+    )
+    assert findings(art) == []
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (None, ("metadata_defect", "AQ801", "date: missing")),
+        ("24/13/2025", ("metadata_defect", "AQ802", "date: cannot be parsed ('24/13/2025')")),
+        ("2031-02-01", ("metadata_defect", "AQ803", "date: in the future ('2031-02-01')")),
+    ],
+)
+def test_date_defects(published: str | None, expected: tuple[str, str, str]) -> None:
+    assert findings(article(published=published)) == [expected]
+
+
+def test_tomorrow_is_tolerated_for_time_zones() -> None:
+    assert findings(article(published="2025-11-30")) == []
+
+
+@pytest.mark.parametrize("author", ["admin", "Administrator", "admin2", "Admin BeritaBurung", "แอดมิน"])
+def test_placeholder_authors(author: str) -> None:
+    art = article(author=author, site_name="BeritaBurung")
+    assert findings(art) == [("metadata_defect", "AQ804", f"author: placeholder '{author}'")]
+
+
+@pytest.mark.parametrize("author", ["Redaksi Kabar Kota", "Nguyễn Văn An", "Maria Santos", "Tim Liputan"])
+def test_real_bylines_are_left_alone(author: str) -> None:
+    assert findings(article(author=author)) == []
+
+
+@pytest.mark.parametrize(
+    ("html_title", "headline"),
+    [
+        ("Harga Beras Naik Menjelang Natal 2025 - Kabar Kota", "Harga Beras Naik Menjelang Natal"),
+        ("Giá xăng giảm lần thứ ba trong tháng (2025)", "Giá xăng giảm lần thứ ba trong tháng"),
+        (
+            "Presyo ng bigas tumaas ngayong Disyembre Update 2025 | Balita Ngayon",
+            "Presyo ng bigas tumaas ngayong Disyembre",
+        ),
+    ],
+)
+def test_title_stuffed_with_a_year(html_title: str, headline: str) -> None:
+    art = article(html_title=html_title, headline=headline, site_name="Kabar Kota")
+    assert findings(art) == [("metadata_defect", "AQ805", "title: ends with the year '2025'")]
+
+
+@pytest.mark.parametrize(
+    ("html_title", "headline"),
+    [
+        # The year belongs to the headline itself.
+        ("Budget 2025: What Changes for Families - City Times", "Budget 2025: What Changes for Families"),
+        # A date suffix, not stuffing.
+        ("Wahl: Kandidat setzt auf Wandel – DW – 30.01.2024", "Wahl: Kandidat setzt auf Wandel"),
+        # A section label with a year.
+        ("A Year of Home Repairs — Best of 2014 | Home Daily", "A Year of Home Repairs"),
+    ],
+)
+def test_legitimate_years_in_titles(html_title: str, headline: str) -> None:
+    assert findings(article(html_title=html_title, headline=headline, site_name="City Times")) == []
+
+
+def test_title_stuffed_with_the_site_name() -> None:
+    art = article(
+        html_title="Kabar Kota | Harga Beras Naik | Kabar Kota",
+        headline="Harga Beras Naik",
+        site_name="Kabar Kota",
+    )
+    assert findings(art) == [
+        ("metadata_defect", "AQ806", "title: repeats the site name 'Kabar Kota' 2 times")
+    ]
+
+
+def test_site_name_inside_the_headline_is_not_stuffing() -> None:
+    art = article(
+        html_title="NASA Tests a New Laser Link - NASA",
+        headline="NASA Tests a New Laser Link",
+        site_name="NASA",
+    )
+    assert findings(art) == []
+
+
+def test_parse_date_accepts_partial_dates() -> None:
+    assert metadata.parse_date("2025") == date(2025, 1, 1)
+    assert metadata.parse_date("2025-11") == date(2025, 11, 1)
+    assert metadata.parse_date("2025-11-24T08:15:00Z") == date(2025, 11, 24)
+    assert metadata.parse_date("kemarin sore") is None
