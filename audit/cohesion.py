@@ -1,10 +1,21 @@
 """Lexical cohesion of each paragraph with the rest of its article.
 
-A paragraph pasted in from another story shares few content words with the article
-around it. We measure that as a leave-one-out TF-IDF cosine: each paragraph against
-the sum of all the others (plus the headline), with IDF computed inside the article
-so that words every paragraph uses count for little. Unspaced scripts (Thai) use
-character trigrams instead of words.
+A paragraph pasted in from another story shares few content words with the
+article around it. We measure that several ways, all with TF-IDF weights whose
+IDF is computed inside the article (so words every paragraph uses count for
+little):
+
+* ``loo``: a leave-one-out cosine, the paragraph against the sum of all the
+  others plus the headline; ``loo_prefix`` is the same over 5-letter word
+  prefixes, which tolerates inflection and affixes (``kebijakan``/``kebijakannya``);
+* ``closest``: its cosine with the most similar single paragraph (a real
+  paragraph usually has at least one close sibling);
+* ``neighbour``: its cosine with the paragraph just before or after it;
+* ``headline``: its cosine with the headline;
+* ``relative``: ``loo`` divided by the article's median ``loo`` (1.0 = as
+  cohesive as a typical paragraph of this article).
+
+Unspaced scripts (Thai) use character trigrams instead of words.
 """
 
 from __future__ import annotations
@@ -33,47 +44,88 @@ def terms(text: str) -> Counter[str]:
     return Counter(w for w in words(text) if len(w) >= 3 and w not in stop and not w.isdigit())
 
 
+def prefixes(text: str) -> Counter[str]:
+    """Content terms cut to 5 letters: a cheap, language-neutral stemmer."""
+    return Counter(t[:5] for t in terms(text).elements())
+
+
+def _norm(vec: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vec.values()))
+
+
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if not a or not b:
         return 0.0
+    if len(a) > len(b):
+        a, b = b, a
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    na, nb = _norm(a), _norm(b)
     return dot / (na * nb) if na and nb else 0.0
+
+
+class _Space:
+    """TF-IDF space over the article's paragraphs and its headline."""
+
+    def __init__(self, bags: list[Counter[str]], headline: Counter[str]) -> None:
+        df: Counter[str] = Counter()
+        for bag in [*bags, headline]:
+            df.update(bag.keys())
+        n = len(bags) + 1
+        self.idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        self.bags = bags
+        self.headline = headline
+        self.vectors = [self.weigh(bag) for bag in bags]
+
+    def weigh(self, bag: Counter[str]) -> dict[str, float]:
+        return {t: (1.0 + math.log(c)) * self.idf[t] for t, c in bag.items() if c > 0}
+
+    def leave_one_out(self) -> list[float]:
+        total: Counter[str] = Counter(self.headline)
+        for bag in self.bags:
+            total.update(bag)
+        out = []
+        for bag, vec in zip(self.bags, self.vectors, strict=True):
+            rest = total.copy()
+            rest.subtract(bag)
+            out.append(_cosine(vec, self.weigh(rest)))
+        return out
 
 
 @dataclass(frozen=True)
 class Cohesion:
-    """Leave-one-out cosine of each text against the others, and its ratio to the
-    median of all texts (1.0 = as cohesive as a typical paragraph)."""
+    """Per-paragraph cohesion measures (see the module docstring)."""
 
-    cosine: list[float]
-    relative: list[float]
+    loo: float
+    loo_prefix: float
+    closest: float
+    neighbour: float
+    headline: float
+    relative: float
 
 
-def leave_one_out(texts: list[str], context: str = "") -> Cohesion:
-    bags = [terms(t) for t in texts]
-    context_bag = terms(context) if context else Counter()
-    docs = [*bags, context_bag] if context_bag else bags
-    df: Counter[str] = Counter()
-    for bag in docs:
-        df.update(bag.keys())
-    n = len(docs)
-    idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
-
-    def weigh(bag: Counter[str]) -> dict[str, float]:
-        return {t: (1.0 + math.log(c)) * idf[t] for t, c in bag.items()}
-
-    total: Counter[str] = Counter(context_bag)
-    for bag in bags:
-        total.update(bag)
-    cosines = []
-    for bag in bags:
-        rest = total.copy()
-        rest.subtract(bag)
-        rest_weighted = {t: (1.0 + math.log(c)) * idf[t] for t, c in rest.items() if c > 0}
-        cosines.append(_cosine(weigh(bag), rest_weighted))
-    ordered = sorted(cosines)
-    median = ordered[len(ordered) // 2] if ordered else 0.0
-    relative = [c / median if median > 0 else 1.0 for c in cosines]
-    return Cohesion(cosines, relative)
+def paragraph_cohesion(texts: list[str], headline: str = "") -> list[Cohesion]:
+    if not texts:
+        return []
+    words_space = _Space([terms(t) for t in texts], terms(headline))
+    prefix_space = _Space([prefixes(t) for t in texts], prefixes(headline))
+    loo = words_space.leave_one_out()
+    loo_prefix = prefix_space.leave_one_out()
+    vectors = words_space.vectors
+    head_vec = words_space.weigh(words_space.headline)
+    ordered = sorted(loo)
+    median = ordered[len(ordered) // 2] or 1e-3
+    out = []
+    for i, vec in enumerate(vectors):
+        pairs = [_cosine(vec, other) for j, other in enumerate(vectors) if j != i]
+        near = [_cosine(vec, vectors[j]) for j in (i - 1, i + 1) if 0 <= j < len(vectors)]
+        out.append(
+            Cohesion(
+                loo=loo[i],
+                loo_prefix=loo_prefix[i],
+                closest=max(pairs, default=0.0),
+                neighbour=max(near, default=0.0),
+                headline=_cosine(vec, head_vec),
+                relative=loo[i] / median,
+            )
+        )
+    return out

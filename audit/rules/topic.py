@@ -1,19 +1,27 @@
 """off_topic_paragraph: a paragraph that belongs to another story.
 
-Content farms splice in snippets of other articles: often with that story's own
-dateline ("JICA - 1 Juli, ..."), often cut off mid-sentence, always sharing few
-words with the article around them. Low lexical cohesion alone is common in real
-articles (a quote, an aside), so it is only enough on its own when it is extreme;
-a foreign dateline or a truncated ending lowers the bar. A paragraph is never
-flagged for being short: short paragraphs are not judged at all.
+Content farms splice in a paragraph of another article. Such a paragraph shares
+few words with the article around it (low lexical cohesion, see
+:mod:`audit.cohesion`), names people and places that appear nowhere else in the
+article, often carries that other story's own dateline ("JICA - 1 Juli, ..."),
+and is often cut off mid-sentence. No single signal is enough (real articles
+have asides, quotes and background paragraphs), so each judged paragraph gets an
+evidence score: a weighted sum of these signals (weights in ``defaults.toml``,
+``[thresholds.topic.weights]``, fitted on labelled pages). The paragraph that
+fits its article least is flagged when its score passes ``threshold``; any other
+paragraph only when it passes ``threshold + extra_margin``.
+
+A paragraph is never flagged for being short: short paragraphs are not judged
+at all, and length only raises the score of long ones.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
-from audit.cohesion import leave_one_out
+from audit.cohesion import Cohesion, paragraph_cohesion
 from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
@@ -27,11 +35,24 @@ DATELINE = re.compile(
     r"^(?:[A-ZÀ-Ỹ][\w.]*(?:\s[A-ZÀ-Ỹ][\w.]*){0,3}\s[-–—]\s*\d{1,2}\s+[^\W\d_]+,"
     r"|[A-ZÀ-Ỹ]{3,}(?:[\s,.][A-ZÀ-Ỹ]{2,})*\s*(?:\([^)]{1,30}\))?\s*[-–—]\s)"
 )
-#: Text that is site furniture rather than a story (left to the boilerplate rule).
-_FURNITURE = re.compile(
-    r"@\w|©|all rights reserved|copyright|reporting by|editing by|follow (?:us|her|him)|subscribe|newsletter",
-    re.I,
-)
+#: Capitalised words that are not sentence-initial: names of people, places, bodies.
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<![“\"'‘(])\b([A-ZÀ-Ỹ][\w’'-]{2,})")
+
+#: Default weights of the evidence score (logistic-regression scale; see module docstring).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "bias": -7.7,
+    "cohesion": -1.6,  # leave-one-out cosine with the rest of the article
+    "closest": -2.2,  # cosine with its most similar paragraph
+    "relative": -4.9,  # leave-one-out cosine / the article's median (capped at 2)
+    "neighbour": -1.9,  # cosine with the paragraph before or after
+    "headline": -1.8,  # cosine with the headline
+    "cohesion_prefix": -1.8,  # leave-one-out cosine over 5-letter prefixes
+    "unseen_names": 1.4,  # share of its names found nowhere else in the article
+    "shares_a_name": -1.3,  # 1 when at least one of its names appears elsewhere
+    "dateline": 4.9,  # 1 when it opens with a dateline of its own
+    "truncated": 1.8,  # 1 when it stops mid-sentence
+    "log_words": 1.7,  # natural log of its length in words
+}
 
 
 def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
@@ -45,6 +66,51 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     )
 
 
+def _names(block: Block, article: Article) -> tuple[int, int]:
+    """(names in the block, names of it found nowhere else in the article)."""
+    found = set(_NAME.findall(block.text))
+    if not found:
+        return 0, 0
+    elsewhere = " ".join(
+        [b.text for b in article.blocks if b.index != block.index]
+        + [article.headline or "", article.title or ""]
+    ).casefold()
+    return len(found), sum(1 for name in found if name.casefold() not in elsewhere)
+
+
+def signals(block: Block, position: int, article: Article, cohesion: Cohesion) -> dict[str, float]:
+    """The evidence that a judged paragraph is off-topic, one value per weight."""
+    names, unseen = _names(block, article)
+    return {
+        "bias": 1.0,
+        "cohesion": cohesion.loo,
+        "closest": cohesion.closest,
+        "relative": min(cohesion.relative, 2.0),
+        "neighbour": cohesion.neighbour,
+        "headline": cohesion.headline,
+        "cohesion_prefix": cohesion.loo_prefix,
+        "unseen_names": unseen / names if names else 0.0,
+        "shares_a_name": 1.0 if names > unseen else 0.0,
+        "dateline": 1.0 if position > 0 and DATELINE.match(block.text) else 0.0,
+        "truncated": 1.0 if ends_mid_sentence(block.text) else 0.0,
+        "log_words": math.log(max(1, len(words(block.text)))),
+    }
+
+
+def _reason(sig: dict[str, float]) -> str:
+    parts = []
+    if sig["dateline"]:
+        parts.append("opens with a dateline of its own")
+    if sig["unseen_names"] >= 0.5:
+        parts.append("names people or places found nowhere else in the article")
+    if sig["truncated"]:
+        parts.append("is cut off mid-sentence")
+    parts.append(
+        f"its word overlap with the rest of the article is {sig['relative']:.0%} of a typical paragraph's"
+    )
+    return ", ".join(parts[:-1]) + (", and " if len(parts) > 1 else "") + parts[-1]
+
+
 @register(
     "AQ301",
     "paragraph-off-topic",
@@ -54,32 +120,23 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
 )
 def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]:
     paras = [b for b in article.blocks if _judged(b, article, config)]
-    if len(paras) < config.threshold("topic", "min_paragraphs", 4):
+    if len(paras) < config.threshold("topic", "min_paragraphs", 3):
         return
-    cohesion = leave_one_out([b.text for b in paras], article.headline or article.title or "")
-    dateline_max = config.threshold("topic", "dateline_max_relative", 0.8)
-    truncated_max = config.threshold("topic", "truncated_max_relative", 0.4)
-    alone_max = config.threshold("topic", "alone_max_relative", 0.2)
-    alone_cosine = config.threshold("topic", "alone_max_cosine", 0.03)
-    last = len(paras) - 1
-    for i, block in enumerate(paras):
-        rel, cos = cohesion.relative[i], cohesion.cosine[i]
-        middle = 0 < i < last
-        reasons: list[str] = []
-        if i > 0 and DATELINE.match(block.text) and rel < dateline_max:
-            reasons.append("opens with a dateline of its own")
-        elif middle and ends_mid_sentence(block.text) and rel < truncated_max:
-            reasons.append("is cut off mid-sentence")
-        elif middle and rel < alone_max and cos < alone_cosine and not _FURNITURE.search(block.text):
-            reasons.append("shares almost no vocabulary with the article")
-        if not reasons:
+    weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
+    threshold = config.threshold("topic", "threshold", -1.0)
+    margin = config.threshold("topic", "extra_margin", 1.5)
+    cohesion = paragraph_cohesion([b.text for b in paras], article.headline or article.title or "")
+    scored = []
+    for i, (block, coh) in enumerate(zip(paras, cohesion, strict=True)):
+        sig = signals(block, i, article, coh)
+        scored.append((sum(weights.get(k, 0.0) * v for k, v in sig.items()), block, sig))
+    best = max(scored, key=lambda t: t[0])
+    for score, block, sig in scored:
+        if score <= threshold or (block is not best[1] and score <= threshold + margin):
             continue
         yield Flag(
             evidence=block.text,
             block=block.index,
-            score=round(cos, 4),
-            message=(
-                f"Paragraph looks pasted from another story: it {reasons[0]}, and its word overlap with the "
-                f"rest of the article is {rel:.0%} of a typical paragraph's"
-            ),
+            score=round(score, 3),
+            message=f"Paragraph looks pasted from another story: it {_reason(sig)}",
         )
