@@ -120,7 +120,7 @@ def heading_repeats_headline(article: Article, config: AuditConfig) -> Iterator[
 def heading_repeats_heading(article: Article, config: AuditConfig) -> Iterator[Flag]:
     forms = _headline_forms(article)
     similarity = config.threshold("headings", "similarity", 0.9)
-    max_copies = config.threshold("headings", "max_copies", 3)
+    max_copies = config.threshold("headings", "max_copies", 2)
     headings = [
         b
         for b in article.headings()
