@@ -1,0 +1,121 @@
+"""duplicate_paragraph (AQ201 exact repeat, AQ202 near repeat)."""
+
+from __future__ import annotations
+
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+
+ONLY = load_config(override={"rules": {"select": ["AQ2"]}})
+
+
+def article(*paragraphs: str, language: str = "en", kinds: dict[int, str] | None = None) -> Article:
+    kinds = kinds or {}
+    blocks = tuple(
+        Block(i, kinds.get(i, "paragraph"), text, language=language)  # type: ignore[arg-type]
+        for i, text in enumerate(paragraphs)
+    )
+    return Article(url=None, title="Test", blocks=blocks, language=language)
+
+
+def findings(art: Article) -> list[tuple[str, str, int | None, str]]:
+    return [(f.type, f.rule, f.block, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+VI = (
+    "Sáng nay, giá xăng RON95 được điều chỉnh giảm 320 đồng mỗi lít theo quyết định của liên bộ.",
+    "Các cửa hàng bán lẻ tại Hà Nội đã niêm yết giá mới ngay từ 15 giờ chiều cùng ngày.",
+    "Nhiều tài xế xe công nghệ cho biết họ vẫn chờ thêm các đợt giảm giá trong tháng tới.",
+)
+MS = (
+    "Kerajaan negeri akan menambah 40 buah bas elektrik bagi laluan utama di Kuala Lumpur tahun depan.",
+    "Menurut pengerusi syarikat pengendali, bas baharu itu mampu membawa 60 penumpang setiap perjalanan.",
+    "Pengguna tetap berharap kekerapan perkhidmatan pada waktu puncak turut ditambah baik.",
+)
+EN = (
+    "The city council voted on Tuesday to extend the night market on Walking Street until midnight.",
+    "Stall holders had asked for the change for two years, saying tourists arrive late in the evening.",
+    "Residents living above the market said they would ask the council to limit amplified music.",
+)
+
+
+def test_exact_repeat_is_flagged_once_vietnamese_and_malay():
+    vi = article(VI[0], VI[1], VI[0].upper(), VI[2], language="vi")
+    ms = article(MS[0], MS[1], MS[2], MS[1], language="ms")
+    assert findings(vi) == [("duplicate_paragraph", "AQ201", 2, VI[0].upper())]
+    assert findings(ms) == [("duplicate_paragraph", "AQ201", 3, MS[1])]
+
+
+def test_near_repeat_with_a_word_changed_is_flagged_english_and_malay():
+    # Near means most word 3-shingles shared: a word changed in a long paragraph.
+    long = (
+        "Stall holders had asked for the change for two years, saying that most tourists only arrive "
+        "after dinner, when the heat has gone, and that closing at ten left them with unsold food "
+        "and little to show for a long day of preparation."
+    )
+    en_copy = long.replace("two years", "three years")
+    en = article(EN[0], long, EN[2], en_copy)
+    ms_long = (
+        "Kerajaan negeri akan menambah 40 buah bas elektrik bagi laluan utama di Kuala Lumpur tahun depan, "
+        "dan bas tersebut akan digunakan terutamanya di kawasan yang sesak pada waktu pagi serta petang "
+        "apabila ramai pekerja pulang dari pejabat."
+    )
+    ms_copy = ms_long.replace("40 buah", "empat puluh buah")
+    ms = article(ms_long, MS[1], ms_copy, MS[2], language="ms")
+    assert [f[:3] for f in findings(en)] == [("duplicate_paragraph", "AQ202", 3)]
+    assert findings(en)[0][3] == en_copy
+    assert findings(ms) == [("duplicate_paragraph", "AQ202", 2, ms_copy)]
+
+
+def test_copy_cut_short_of_an_extended_paragraph_is_flagged():
+    extended = EN[0] + " Traders expect the longer hours to add about a fifth to their takings."
+    en = article(extended, EN[1], EN[0], EN[2])
+    assert findings(en) == [("duplicate_paragraph", "AQ202", 2, EN[0])]
+
+
+def test_distinct_paragraphs_are_not_flagged_vietnamese_and_english():
+    assert findings(article(*VI, language="vi")) == []
+    assert findings(article(*EN)) == []
+
+
+def test_standfirst_expanded_in_the_body_is_not_a_repeat():
+    lead = "Kerajaan negeri akan menambah 40 buah bas elektrik bagi laluan utama di Kuala Lumpur"
+    ms = article(lead, MS[0] + " Langkah itu diumumkan semalam.", MS[1], MS[2], language="ms")
+    assert findings(ms) == []
+
+
+def test_layout_run_repeated_is_not_a_pasted_paragraph():
+    # A live blog's pinned summary rendered twice: a run of consecutive repeats.
+    en = article(EN[0], EN[1], EN[2], "The market opens at five every afternoon.", EN[0], EN[1], EN[2])
+    assert findings(en) == []
+
+
+def test_captions_restating_the_body_and_repeated_interview_questions_are_not_flagged():
+    caption = EN[1].rstrip(".")  # the same sentence under a photo, without its full stop
+    interview = article(
+        "What did you think when you heard the market would stay open later?",
+        "I was happy, because most of my customers come after nine in the evening.",
+        "What did you think when you heard the market would stay open later?",
+        "Honestly, I worry about getting home safely after midnight on my motorbike.",
+    )
+    assert findings(article(EN[0], EN[1], EN[2], caption)) == []
+    assert findings(interview) == []
+
+
+def test_numbered_captions_and_short_lines_are_not_flagged():
+    vi = article(
+        "Người dân xếp hàng mua xăng tại cửa hàng trên phố Láng Hạ - Ảnh 1.",
+        VI[0],
+        "Người dân xếp hàng mua xăng tại cửa hàng trên phố Láng Hạ - Ảnh 2.",
+        "Ảnh: Minh Đức",
+        VI[1],
+        "Ảnh: Minh Đức",
+        language="vi",
+    )
+    assert findings(vi) == []
+
+
+def test_degenerate_articles_do_not_raise():
+    assert findings(Article(url=None, title=None, blocks=())) == []
+    assert findings(article("SINGLE PARAGRAPH IN CAPITALS WITHOUT ANY PUNCTUATION AT ALL HERE")) == []
+    assert findings(article("", "   ", "")) == []
