@@ -50,6 +50,7 @@ _LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
 _INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
 
+
 @lru_cache(maxsize=32)
 def _dangling_words(lang: str | None) -> frozenset[str]:
     """Words that cannot end a sentence: the function words minus the ones a
@@ -210,7 +211,9 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         i = position[block.index]
         neighbours = [prose[k] for k in (i - 1, i + 1) if 0 <= k < len(prose)]
         closed_neighbours = sum(1 for b in neighbours if not ends_mid_sentence(b.text))
-        others = [b for b in prose if b is not block and _prose(b.text)]
+        others = [
+            b for b in prose if b is not block and (_prose(b.text) or len(words(b.text)) >= min_prose_words)
+        ]
         if len(others) < min_others:
             continue
         closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)

@@ -1,0 +1,103 @@
+"""truncated_text (AQ501): a paragraph that stops mid-sentence."""
+
+from __future__ import annotations
+
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+
+ONLY = load_config(override={"rules": {"select": ["AQ5"]}})
+
+
+def article(*paragraphs: str, language: str = "en") -> Article:
+    blocks = tuple(Block(i, "paragraph", text, language=language) for i, text in enumerate(paragraphs))
+    return Article(url=None, title="Test", blocks=blocks, language=language)
+
+
+def findings(art: Article) -> list[tuple[str, str, int | None, str]]:
+    return [(f.type, f.rule, f.block, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+ID = (
+    "Pemerintah Provinsi DKI Jakarta mulai menerapkan uji emisi wajib bagi kendaraan bermotor pekan ini.",
+    "Kepala Dinas Lingkungan Hidup mengatakan kendaraan yang tidak lolos uji akan dikenai tarif parkir tertinggi.",
+    "Warga dapat melakukan uji emisi secara gratis di 24 bengkel yang ditunjuk, termasuk di Jakarta Timur.",
+    "Sejumlah pengemudi ojek daring mengeluhkan antrean panjang di bengkel pada hari pertama penerapan.",
+)
+EN = (
+    "Heavy rain closed three schools in Chiang Mai on Monday as the Ping River rose above its banks.",
+    "The provincial governor said pumps had been moved to the old city overnight, and that sandbags were ready.",
+    "Teachers at one school moved books and computers to the second floor before the water arrived.",
+    "Forecasters expect the rain to ease by Thursday, although rivers further south are still rising.",
+)
+TL = (
+    "Nagsagawa ng malawakang paglilinis ang mga residente sa baybayin ng Maynila nitong Sabado ng umaga.",
+    "Ayon sa pamunuan ng barangay, mahigit tatlong tonelada ng basura ang nakolekta sa loob ng apat na oras.",
+    "Karamihan sa mga nakuha ay mga plastik na bote at sachet na tinangay ng alon mula sa mga estero.",
+    "Hinikayat ng lokal na pamahalaan ang publiko na huwag magtapon ng basura sa mga daluyan ng tubig.",
+)
+
+
+def test_paragraph_cut_on_a_function_word_is_flagged_indonesian_and_tagalog():
+    cut_id = "Menurut data dinas, sekitar separuh kendaraan yang diuji pada hari pertama belum memenuhi standar yang"
+    cut_tl = "Sinabi rin ng barangay na magpapatuloy ang paglilinis tuwing huling Sabado ng"
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 2, cut_id)
+    ]
+    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl")) == [
+        ("truncated_text", "AQ501", 2, cut_tl)
+    ]
+
+
+def test_long_paragraph_cut_on_an_ordinary_word_is_flagged_english():
+    cut = (
+        "Officials said the water treatment plant was working normally. Residents of low-lying villages, "
+        "however, were told to boil drinking water and to keep children away from the flooded rice"
+    )
+    assert findings(article(EN[0], EN[1], cut, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut)]
+
+
+def test_punctuated_article_is_left_alone_english_and_indonesian():
+    assert findings(article(*EN)) == []
+    assert findings(article(*ID, language="id")) == []
+
+
+def test_sign_offs_credits_and_attributions_are_not_cuts():
+    signed = "Uji emisi akan dilakukan secara berkala setiap enam bulan sekali mulai tahun depan. (nds/krs)"
+    credit = "Petugas memeriksa emisi sebuah mobil di bengkel kawasan Cawang. Foto: Antara/Aditya Pradana"
+    agency = "Pemerintah juga akan menambah lokasi uji emisi di wilayah Jakarta Utara. - Antara"
+    assert findings(article(ID[0], signed, ID[1], credit, ID[2], agency, ID[3], language="id")) == []
+    quote = (
+        "“We have never seen the river this high in December, and we are not ready for it,” said a teacher"
+    )
+    byline = "Forecasters expect more rain on Wednesday. Somchai Wongsawat, staff reporter"
+    assert findings(article(EN[0], quote, EN[1], byline, EN[2], EN[3])) == []
+
+
+def test_thai_is_not_judged_for_truncation():
+    thai = (
+        "กรุงเทพมหานครเตรียมเครื่องสูบน้ำเพิ่มอีกห้าสิบเครื่องในพื้นที่เสี่ยงน้ำท่วมขัง",
+        "ผู้ว่าราชการกรุงเทพมหานครกล่าวว่าประชาชนสามารถแจ้งปัญหาได้ผ่านแอปพลิเคชันของเมือง",
+        "กรมอุตุนิยมวิทยาคาดว่าฝนจะตกหนักต่อเนื่องไปจนถึงสุดสัปดาห์นี้ในหลายเขตของ",
+    )
+    assert findings(article(*thai, language="th")) == []
+
+
+def test_house_style_without_full_stops_is_not_truncation():
+    # Some sites end every paragraph without a full stop.
+    bare = [p.rstrip(".") for p in EN]
+    assert findings(article(*bare)) == []
+
+
+def test_headlines_and_teasers_in_the_body_are_not_flagged():
+    teaser = "Read more: Chiang Mai night bazaar reopens after the floods"
+    headline = "Floodwaters Recede In Northern Provinces As Rain Eases"
+    assert findings(article(EN[0], EN[1], teaser, EN[2], headline, EN[3])) == []
+
+
+def test_degenerate_articles_do_not_raise():
+    assert findings(Article(url=None, title=None, blocks=())) == []
+    assert (
+        findings(article("ONE PARAGRAPH IN CAPITALS WITH NO PUNCTUATION AND NO END IN SIGHT FOR THE")) == []
+    )
+    assert findings(article("no punctuation anywhere in this text and it keeps going", "another line")) == []
