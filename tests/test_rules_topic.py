@@ -1,0 +1,116 @@
+"""off_topic_paragraph (AQ301): a paragraph pasted from another story."""
+
+from __future__ import annotations
+
+from audit.config import load_config
+from audit.engine import audit_article
+from audit.model import Article, Block
+
+ONLY = load_config(override={"rules": {"select": ["AQ3"]}})
+
+
+def article(headline: str, *paragraphs: str, language: str = "en") -> Article:
+    blocks = tuple(Block(i, "paragraph", text, language=language) for i, text in enumerate(paragraphs))
+    return Article(url=None, title=headline, headline=headline, blocks=blocks, language=language)
+
+
+def findings(art: Article) -> list[tuple[str, str, int | None, str]]:
+    return [(f.type, f.rule, f.block, f.evidence) for f in audit_article(art, ONLY).findings]
+
+
+EN_HEADLINE = "Penang ferry service to resume after engine repairs"
+EN = (
+    "The Penang ferry service between Butterworth and George Town will resume on Monday after two of its "
+    "vessels completed engine repairs, the port operator said on Friday.",
+    "The ferries were taken out of service last month when one of them lost power in the channel and had "
+    "to be towed back to the Butterworth terminal with 90 passengers on board.",
+    "Commuters who rely on the ferry to cross to the island have since queued for buses over the Penang "
+    "Bridge, adding up to an hour to their journeys at peak times.",
+    "The operator said both vessels had passed safety inspections by the Marine Department and that a "
+    "third ferry would be refitted before the end of the year.",
+    "Fares will stay unchanged, and the ferries will run every 30 minutes from 6.30 in the morning until "
+    "midnight, the operator added.",
+    "Passengers' groups welcomed the news but asked for more frequent crossings during the morning rush, "
+    "when queues at the terminal regularly stretch onto the street.",
+)
+EN_PASTED = (
+    "MADRID - 3 March, Real Sociedad striker Mikel Oyarzabal scored twice in the second half as his side "
+    "came from behind to beat Osasuna at the Anoeta, lifting the Basque club into the top four of La Liga."
+)
+
+ID_HEADLINE = "Harga cabai rawit di Pasar Kramat Jati melonjak jelang Natal"
+ID = (
+    "Harga cabai rawit merah di Pasar Induk Kramat Jati, Jakarta Timur, melonjak hingga Rp90.000 per "
+    "kilogram pada Senin, naik hampir dua kali lipat dibandingkan awal bulan.",
+    "Para pedagang cabai menyebut pasokan dari sentra produksi di Jawa Tengah dan Jawa Timur berkurang "
+    "karena hujan deras merusak tanaman cabai menjelang panen.",
+    "Kenaikan harga cabai rawit juga dirasakan pedagang eceran di pasar tradisional sekitar Jakarta yang "
+    "kini hanya berani membeli cabai dalam jumlah kecil.",
+    "Dinas Ketahanan Pangan DKI Jakarta berencana menggelar operasi pasar cabai di sejumlah pasar "
+    "tradisional untuk menekan harga menjelang Natal dan Tahun Baru.",
+    "Pedagang berharap harga cabai rawit kembali turun setelah musim panen di Jawa Tengah dimulai pada "
+    "pertengahan Januari mendatang.",
+    "Sebagian pembeli cabai mengaku mengurangi belanja dan beralih ke cabai kering atau sambal kemasan "
+    "untuk kebutuhan sehari-hari di rumah.",
+)
+ID_PASTED = (
+    "SURABAYA - 2 Desember, Persebaya Surabaya menundukkan Arema FC dengan skor 3-1 di Stadion Gelora Bung "
+    "Tomo dalam lanjutan Liga 1, berkat dua gol Bruno Moreira dan satu gol Toni Firmansyah di babak kedua."
+)
+
+
+def test_paragraph_from_another_story_is_flagged_english_and_indonesian():
+    en = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
+    id_ = article(ID_HEADLINE, *ID[:3], ID_PASTED, *ID[3:], language="id")
+    assert findings(en) == [("off_topic_paragraph", "AQ301", 3, EN_PASTED)]
+    assert findings(id_) == [("off_topic_paragraph", "AQ301", 3, ID_PASTED)]
+
+
+def test_pasted_paragraph_without_a_dateline_is_still_flagged():
+    pasted = EN_PASTED.split(", ", 1)[1]  # no dateline: cohesion and unseen names alone
+    en = article(EN_HEADLINE, *EN[:3], pasted, *EN[3:])
+    assert findings(en) == [("off_topic_paragraph", "AQ301", 3, pasted)]
+
+
+def test_coherent_articles_are_left_alone_english_and_indonesian():
+    assert findings(article(EN_HEADLINE, *EN)) == []
+    assert findings(article(ID_HEADLINE, *ID, language="id")) == []
+
+
+def test_a_paragraph_is_never_flagged_just_for_being_short():
+    short = "Photo: Bernama"
+    aside = "It was a long month."
+    en = article(EN_HEADLINE, EN[0], short, EN[1], aside, *EN[2:])
+    assert findings(en) == []
+
+
+def test_background_paragraph_on_the_same_story_is_not_flagged():
+    background = (
+        "The ferry link, which opened in 1894, is one of the oldest in the region and was used by about "
+        "12,000 commuters a day before the Penang Bridge opened."
+    )
+    en = article(EN_HEADLINE, *EN[:4], background, *EN[4:])
+    assert findings(en) == []
+
+
+def test_paragraph_in_another_language_is_left_to_language_mixing():
+    tagalog = Block(
+        6,
+        "paragraph",
+        "Nanalo ang Ginebra laban sa San Miguel sa iskor na 102-98 sa Araneta Coliseum nitong Linggo ng gabi.",
+        language="tl",
+    )
+    base = article(EN_HEADLINE, *EN)
+    art = Article(
+        url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=(*base.blocks, tagalog), language="en"
+    )
+    assert findings(art) == []
+
+
+def test_degenerate_articles_do_not_raise():
+    assert findings(Article(url=None, title=None, blocks=())) == []
+    assert findings(article("", EN[0])) == []
+    caps = [p.upper() for p in EN]
+    assert findings(article(EN_HEADLINE.upper(), *caps)) == []
+    bare = [p.replace(".", "").replace(",", "") for p in EN]
+    assert findings(article(EN_HEADLINE, *bare)) == []
