@@ -5,6 +5,13 @@ the bookkeeping that makes a feed trustworthy: each discovered URL reaches exact
 one outcome in the spider's ledger, each outcome lands in exactly one file (articles,
 rejects or failures), and ``run.json`` counts add up. Counts also go to
 ``crawler.stats`` under ``newsaudit/<outcome>``.
+
+The CPU-heavy half of a page (:func:`analyse_page`: extraction, auditing, content
+hash) is pure, so it runs in a process pool (:mod:`crawler.pool`) sized by
+``NEWSAUDIT_WORKERS`` (the project sets ``"auto"``: one worker per core; 0, or the
+setting absent, runs it inline on the reactor thread). The bookkeeping half
+(:meth:`AuditPipeline.conclude`) always runs on the reactor thread, in the order
+items arrived, so a pooled run reaches the same outcomes as an inline one.
 """
 
 from __future__ import annotations
@@ -20,15 +27,41 @@ from audit import schema
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
-from audit.model import SCHEMA_VERSION
+from audit.model import SCHEMA_VERSION, AuditResult, ExtractionFailure
 from audit.records import content_hash, failure_record, feed_record, now_iso
 from crawler.items import OutcomeItem, PageItem
 from crawler.output import JsonlWriter, new_run_id, run_directory, sanitize, write_json
+from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.state import COUNT_KEYS, Ledger, StateStore
 
 logger = logging.getLogger(__name__)
 
 FILES = {"articles": "articles.jsonl", "rejects": "rejects.jsonl", "failures": "failures.jsonl"}
+
+
+_WORKER_CONFIG: Any = None  # the audit config, loaded once per pool worker
+
+
+def init_worker(audit_override: dict[str, Any] | None) -> None:
+    """Pool worker start-up: load the site's audit config once, not per page."""
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = load_config(override=audit_override or None)
+
+
+def analyse_page(
+    body: str, article_url: str, source: str, language_hint: str | None, config: Any = None
+) -> tuple[AuditResult, str] | ExtractionFailure:
+    """Extract and audit one page: the pure, CPU-heavy half, run in a pool worker.
+
+    Returns the audit result and its content hash, or the extraction failure.
+    """
+    # Lone surrogates (from a lenient decoder upstream) would make lxml refuse the page.
+    extraction = extract_article(sanitize(body), url=article_url, language_hint=language_hint, source=source)
+    if extraction.failure is not None:
+        return extraction.failure
+    assert extraction.article is not None
+    result = audit_article(extraction.article, config if config is not None else _WORKER_CONFIG)
+    return result, content_hash(result.article)
 
 
 def build_report_if_available(run_dir: Path) -> Path | None:
@@ -58,6 +91,9 @@ class AuditPipeline:
         self.writers: dict[str, JsonlWriter] = {}
         self.run_dir: Path | None = None
         self.started_at = now_iso()
+        self.workers = resolve_workers(settings.get("NEWSAUDIT_WORKERS", 0))
+        self.backlog = settings.getint("NEWSAUDIT_POOL_BACKLOG", 0) or None
+        self.pool: OrderedPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -76,14 +112,42 @@ class AuditPipeline:
         self.run_dir = run_directory(self.output_dir, self.run_id)
         for key, name in FILES.items():
             self.writers[key] = JsonlWriter(self.run_dir / name)
-        spider.logger.info("newsaudit run %s writing to %s", self.run_id, self.run_dir)
+        if self.workers:
+            self.pool = OrderedPool(
+                self.workers, self.backlog, initializer=init_worker, initargs=(spider.cfg.audit or None,)
+            )
+        spider.logger.info(
+            "newsaudit run %s writing to %s (%s)",
+            self.run_id,
+            self.run_dir,
+            f"{self.workers} pool workers" if self.pool else "extracting inline",
+        )
 
     def process_item(self, item: Any) -> Any:
+        """Inline: process now and return the item. Pooled: return a coroutine that
+        Scrapy awaits (the 2.19 way; returning a Deferred is deprecated)."""
+        if self.pool is not None:
+            return self._process_pooled(item)
+        self.process_item_inline(item)
+        return item
+
+    async def _process_pooled(self, item: Any) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        assert self.pool is not None
+        if isinstance(item, PageItem):
+            args = (item.body, item.article_url, item.url, item.language_hint)
+            done = self.pool.submit(analyse_page, args, lambda outcome: self.conclude(item, outcome))
+        else:  # an outcome waits its turn too, so records keep the order items arrived in
+            done = self.pool.submit(None, (), lambda _: self.process_item_inline(item))
+        await maybe_deferred_to_future(done)
+        return item
+
+    def process_item_inline(self, item: Any) -> None:
         if isinstance(item, OutcomeItem):
             self.record_outcome(item)
         elif isinstance(item, PageItem):
             self.process_page(item)
-        return item
 
     # -- outcomes -------------------------------------------------------------------
 
@@ -108,20 +172,28 @@ class AuditPipeline:
         self.finish(item.url, item.outcome, item.reason)
 
     def process_page(self, item: PageItem) -> None:
-        # Lone surrogates (from a lenient decoder upstream) would make lxml refuse the page.
-        body = sanitize(item.body)
-        extraction = extract_article(
-            body, url=item.article_url, language_hint=item.language_hint, source=item.url
-        )
-        if extraction.failure is not None:
-            failure = extraction.failure
+        try:
+            outcome: Any = analyse_page(
+                item.body, item.article_url, item.url, item.language_hint, self.audit_config
+            )
+        except Exception as exc:  # noqa: BLE001 - recorded like a pooled failure
+            outcome = exc
+        self.conclude(item, outcome)
+
+    def conclude(self, item: PageItem, outcome: Any) -> None:
+        """The bookkeeping half of a page, on the reactor thread, in arrival order."""
+        if isinstance(outcome, BaseException):
+            reason = "worker_crashed" if isinstance(outcome, BrokenProcessPool) else "analysis_error"
+            detail = f"{type(outcome).__name__}: {outcome}"
+            logger.error("extracting/auditing %s failed: %s", item.url, detail)
+            self.record_outcome(OutcomeItem(item.url, "failed", reason, detail, "extract", item.http_status))
+            return
+        if isinstance(outcome, ExtractionFailure):
             self.record_outcome(
-                OutcomeItem(item.url, "failed", failure.reason, failure.detail, "extract", item.http_status)
+                OutcomeItem(item.url, "failed", outcome.reason, outcome.detail, "extract", item.http_status)
             )
             return
-        assert extraction.article is not None
-        result = audit_article(extraction.article, self.audit_config)
-        digest = content_hash(result.article)
+        result, digest = outcome
         if digest in self.hashes:
             detail = f"same content as {self.hashes[digest]}"
             self.record_outcome(OutcomeItem(item.url, "duplicates", "duplicate_content", detail, "extract"))
@@ -162,6 +234,9 @@ class AuditPipeline:
     # -- the end of the run ---------------------------------------------------------
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.pool is not None:  # every item has been concluded: Scrapy waits for them
+            self.pool.close()
+            self.stats.set_value("newsaudit/pool_restarts", self.pool.restarts)
         if self.run_dir is None:
             return
         for url in self.ledger.pending():  # queued but never fetched: the crawl stopped first

@@ -55,6 +55,11 @@ ITEM_PIPELINES = {"crawler.pipelines.AuditPipeline": 300}
 # newsaudit's own settings.
 NEWSAUDIT_OUTPUT_DIR = "output"
 NEWSAUDIT_RUN_ID = None  # None: a fresh timestamped id per run
+# Extraction + audit run in a process pool off the reactor: "auto" is one worker per
+# core, 0 runs them inline on the reactor thread. At most NEWSAUDIT_POOL_BACKLOG pages
+# (0: 4 per worker) wait in or for the pool; past that the pipeline applies backpressure.
+NEWSAUDIT_WORKERS = "auto"
+NEWSAUDIT_POOL_BACKLOG = 0
 
 
 def site_settings(config: SiteConfig) -> dict[str, Any]:

@@ -1,0 +1,196 @@
+"""A process pool for CPU-heavy work, driven from Twisted's reactor.
+
+Extraction and auditing are pure CPU work; on the reactor thread they would stall
+downloads and use one core. :class:`OrderedPool` runs them in a
+:class:`~concurrent.futures.ProcessPoolExecutor` sized to the cores and hands the
+results back on the reactor thread, with two guarantees the pipeline relies on:
+
+- **Order.** Results are concluded in submission order, whatever order the workers
+  finish in, so the pipeline's bookkeeping (first copy wins a duplicate, ledger
+  outcomes, file order) is exactly what an inline run would produce.
+- **Backpressure.** At most ``backlog`` tasks are queued or running. Past that,
+  :meth:`submit` waits; the waiting item keeps its response in Scrapy's scraper
+  slot, and Scrapy stops pulling requests from the scheduler once that slot holds
+  ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, so memory stays bounded end to end.
+
+A worker that dies (killed, out of memory, a crash in a C extension) breaks the
+executor; its tasks conclude with the :class:`BrokenProcessPool` error (the caller
+records them) and the next submission starts a fresh executor.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from twisted.internet.defer import Deferred, DeferredSemaphore
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["BrokenProcessPool", "OrderedPool", "cpu_count", "resolve_workers"]
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (affinity-aware where the OS tells us)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_workers(value: Any) -> int:
+    """``NEWSAUDIT_WORKERS``: ``"auto"`` (one per core), or a count; 0 means inline."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return cpu_count()
+    try:
+        workers = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"NEWSAUDIT_WORKERS must be 'auto' or a whole number, not {value!r}") from None
+    if workers < 0:
+        raise ValueError(f"NEWSAUDIT_WORKERS must be 'auto' or >= 0, not {workers}")
+    return workers
+
+
+def _quiet_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C goes to the whole process group; the crawler shuts the pool down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@dataclass
+class _Task:
+    conclude: Callable[[Any], Any]
+    done: Deferred[Any] = field(default_factory=Deferred)
+    ready: bool = False
+    outcome: Any = None  # the result, or the exception the task raised
+
+
+class OrderedPool:
+    """Submit ``fn(*args)`` to worker processes; conclude results in submission order."""
+
+    def __init__(
+        self,
+        workers: int,
+        backlog: int | None = None,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        if workers < 1:
+            raise ValueError("an OrderedPool needs at least one worker")
+        self.workers = workers
+        self.backlog = backlog or 4 * workers
+        self._initializer = initializer
+        self._initargs = initargs
+        self._slots = DeferredSemaphore(self.backlog)
+        self._queue: deque[_Task] = deque()
+        self._executor: ProcessPoolExecutor | None = None
+        self.restarts = 0
+        self.closed = False
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # "spawn": the crawler process has threads (reactor pool, DNS), and forking a
+            # threaded process can deadlock the child.
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_quiet_worker,
+                initargs=(self._initializer, self._initargs),
+            )
+        return self._executor
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._queue)
+
+    def submit(
+        self, fn: Callable[..., Any] | None, args: tuple[Any, ...], conclude: Callable[[Any], Any]
+    ) -> Deferred:
+        """Run ``fn(*args)`` in a worker; fire with ``conclude(result_or_exception)``.
+
+        With ``fn=None`` nothing runs: ``conclude(None)`` just waits its turn.
+
+        ``conclude`` runs on the reactor thread, in submission order. The returned
+        Deferred fires with what ``conclude`` returns, or fails with what it raises.
+        """
+        if self.closed:
+            raise RuntimeError("the pool is closed")
+        acquired = self._slots.acquire()
+        acquired.addCallback(lambda _: self._start(fn, args, conclude))
+        return acquired
+
+    def _start(
+        self, fn: Callable[..., Any] | None, args: tuple[Any, ...], conclude: Callable[[Any], Any]
+    ) -> Deferred:
+        task = _Task(conclude)
+        self._queue.append(task)
+        if fn is None:  # nothing to compute: the task only keeps its place in the order
+            self._finish(task, None)
+            return task.done
+        try:
+            future = self._pool().submit(fn, *args)
+        except BrokenProcessPool as exc:
+            self._restart(exc)
+            try:
+                future = self._pool().submit(fn, *args)
+            except Exception as again:  # noqa: BLE001 - concluded (recorded) like any failure
+                self._finish(task, again)
+                return task.done
+        except Exception as exc:  # noqa: BLE001
+            self._finish(task, exc)
+            return task.done
+        from twisted.internet import reactor
+
+        executor = self._executor
+        future.add_done_callback(lambda f: reactor.callFromThread(self._collect, task, f, executor))
+        return task.done
+
+    def _collect(self, task: _Task, future: Future[Any], executor: ProcessPoolExecutor | None) -> None:
+        try:
+            outcome = future.result()
+        except BrokenProcessPool as exc:
+            if executor is self._executor:  # not a late report from an executor already replaced
+                self._restart(exc)
+            outcome = exc
+        except BaseException as exc:  # noqa: BLE001 - a task's error is its outcome
+            outcome = exc
+        self._finish(task, outcome)
+
+    def _finish(self, task: _Task, outcome: Any) -> None:
+        task.outcome, task.ready = outcome, True
+        while self._queue and self._queue[0].ready:
+            head = self._queue.popleft()
+            self._slots.release()
+            try:
+                value = head.conclude(head.outcome)
+            except Exception:  # noqa: BLE001 - fails this task's Deferred, not the others
+                head.done.errback()
+            else:
+                head.done.callback(value)
+
+    def _restart(self, exc: BaseException) -> None:
+        """Drop a broken executor; the next submission starts a fresh one."""
+        if self._executor is not None:
+            logger.error("a pool worker died (%s); starting a new pool", exc)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            self.restarts += 1
+
+    def close(self) -> None:
+        """Stop the workers. Tasks not yet started are cancelled: they conclude with
+        :class:`~concurrent.futures.CancelledError` (the caller records them)."""
+        self.closed = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
