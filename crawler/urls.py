@@ -23,6 +23,8 @@ TRACKING_PARAMS = frozenset(
     }
 )  # fmt: skip
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+#: Characters no host name can hold (whitespace, controls, delimiters): such a link is junk.
+_BAD_HOST = re.compile(r"[\x00-\x20\x7f<>\"'`{}|\\^%]|\.\.")
 
 
 def _is_tracking(key: str) -> bool:
@@ -39,21 +41,29 @@ def normalize(url: str, base: str | None = None) -> str | None:
     url = (url or "").strip()
     if not url:
         return None
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a port out of range
+        host = parts.hostname
+    except ValueError:  # "http://[::1", "http://host:99999/": hostile links are not URLs
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or _BAD_HOST.search(host):
         return None
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     )
-    netloc = parts.hostname.lower()
-    if parts.port and not (
-        parts.scheme == "http" and parts.port == 80 or parts.scheme == "https" and parts.port == 443
-    ):
-        netloc += f":{parts.port}"
+    netloc = host.lower()
+    if ":" in netloc:  # an IPv6 literal keeps its brackets
+        netloc = f"[{netloc}]"
+    if port and not (parts.scheme == "http" and port == 80 or parts.scheme == "https" and port == 443):
+        netloc += f":{port}"
     cleaned = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
-    return canonicalize_url(cleaned, keep_fragments=False)
+    try:
+        return canonicalize_url(cleaned, keep_fragments=False)
+    except (ValueError, UnicodeError):  # e.g. a host IDNA cannot encode
+        return None
 
 
 def host_allowed(url: str, domains: tuple[str, ...] | list[str]) -> bool:
