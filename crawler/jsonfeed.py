@@ -1,0 +1,146 @@
+"""``feed.json``: a run's new and changed articles as a JSON Feed 1.1 document.
+
+Archives that speak JSON Feed get one document per run. Each item is an article
+version from ``articles.jsonl`` (the full record stream stays the source of truth);
+the audit travels in the ``_newsaudit`` extension objects that JSON Feed reserves for
+publishers (keys starting with ``_``): per item the score and findings, per feed the
+run's audit summary. ``schemas/json-feed.schema.json`` validates the result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from audit.model import SCHEMA_VERSION
+from audit.records import now_iso
+from crawler.output import write_json
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+FEED_FILENAME = "feed.json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def rfc3339(value: str | None) -> str | None:
+    """A date for JSON Feed (RFC 3339), or ``None`` when the article's date is not one."""
+    if not value:
+        return None
+    value = value.strip()
+    if _DATE.match(value):
+        return f"{value}T00:00:00Z"
+    match = _DATETIME.match(value)
+    if match:
+        return f"{match[1]}{match[2] or ':00'}{match[3]}"
+    return None
+
+
+def feed_item(record: dict[str, Any]) -> dict[str, Any]:
+    """One ``articles.jsonl`` record as a JSON Feed item with the ``_newsaudit`` extension."""
+    item: dict[str, Any] = {
+        "id": record["url"],  # JSON Feed: an item keeps its id when it is updated
+        "url": record["url"],
+        "title": record.get("title") or record.get("headline") or record["url"],
+        "content_text": "\n\n".join(block["text"] for block in record.get("blocks", [])),
+    }
+    if record.get("description"):
+        item["summary"] = record["description"]
+    published = rfc3339(record.get("published"))
+    if published:
+        item["date_published"] = published
+    if record.get("version", 1) > 1:
+        item["date_modified"] = record["fetched_at"]
+    if record.get("author"):
+        item["authors"] = [{"name": record["author"]}]
+    if record.get("tags"):
+        item["tags"] = list(record["tags"])
+    if record.get("language"):
+        item["language"] = record["language"]
+    item["_newsaudit"] = {
+        "schema_version": record.get("schema_version", SCHEMA_VERSION),
+        "version": record.get("version", 1),
+        "previous_hash": record.get("previous_hash"),
+        "content_hash": record["content_hash"],
+        "fetched_at": record["fetched_at"],
+        "score": record.get("score"),
+        "findings": record.get("findings", []),
+    }
+    return item
+
+
+def read_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Complete JSON lines of a feed file (a torn last line is skipped, never half-read)."""
+    if not path.is_file():
+        return
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                yield json.loads(raw)
+            except ValueError:
+                continue
+
+
+def build_feed(
+    records: list[dict[str, Any]],
+    *,
+    site: str,
+    run_id: str,
+    home_page_url: str | None = None,
+    counts: dict[str, int] | None = None,
+    status: str = "finished",
+) -> dict[str, Any]:
+    items = [feed_item(r) for r in records]
+    findings = Counter(f["type"] for r in records for f in r.get("findings", []))
+    scores = [r["score"] for r in records if isinstance(r.get("score"), int)]
+    summary: dict[str, Any] = {
+        "items": len(items),
+        "new": sum(1 for r in records if r.get("version", 1) == 1),
+        "changed": sum(1 for r in records if r.get("version", 1) > 1),
+        "flagged": sum(1 for r in records if r.get("findings")),
+        "findings": dict(sorted(findings.items())),
+        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+    }
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": f"newsaudit: {site} (run {run_id})",
+        "description": "New and changed articles of one newsaudit crawl, with their content audit.",
+        "items": items,
+        "_newsaudit": {
+            "schema_version": SCHEMA_VERSION,
+            "site": site,
+            "run_id": run_id,
+            "generated_at": now_iso(),
+            "status": status,
+            "summary": summary,
+        },
+    }
+    if home_page_url:
+        feed["home_page_url"] = home_page_url
+    if counts is not None:
+        feed["_newsaudit"]["counts"] = counts
+    return feed
+
+
+def write_feed(
+    run_dir: Path,
+    *,
+    site: str,
+    run_id: str,
+    home_page_url: str | None = None,
+    counts: dict[str, int] | None = None,
+    status: str = "finished",
+) -> Path:
+    """Write ``run_dir/feed.json`` from ``run_dir/articles.jsonl`` (atomically)."""
+    records = list(read_records(run_dir / "articles.jsonl"))
+    feed = build_feed(
+        records, site=site, run_id=run_id, home_page_url=home_page_url, counts=counts, status=status
+    )
+    path = run_dir / FEED_FILENAME
+    write_json(path, feed)
+    return path
