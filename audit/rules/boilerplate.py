@@ -79,7 +79,7 @@ def _verb_up_front(text: str, pats: _Patterns, lead_words: int) -> bool:
     return False
 
 
-def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int = 2) -> bool:
+def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int = 0) -> bool:
     pats = pats or _patterns()
     body = _LEAD.sub("", text)
     if pats.phrases and pats.phrases.search(body):
@@ -98,11 +98,24 @@ def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
     max_words = int(config.threshold(FAMILY, "max_words", 30))
     pats = _patterns()
     for block in article.blocks:
-        if block.kind != "table" and _word_count(block.text) <= max_words and is_read_also(block.text, pats):
+        if block.kind == "table":
+            continue
+        if _word_count(block.text) <= max_words:
+            if is_read_also(block.text, pats):
+                yield Flag(
+                    evidence=block.text,
+                    message="A 'read also' link line is filler, not part of the story",
+                    block=block.index,
+                )
+            continue
+        # A link line the extractor glued into a paragraph: "... Baca juga: Judul lain".
+        inner = [s for s in sentences(block.text)[1:] if is_read_also(s, pats) and ":" in s[:30]]
+        if inner:
             yield Flag(
                 evidence=block.text,
-                message="A 'read also' link line is filler, not part of the story",
+                message=f"Paragraph contains a 'read also' link line ('{inner[0][:60]}')",
                 block=block.index,
+                severity="info",
             )
 
 
@@ -115,7 +128,7 @@ def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
 )
 def call_to_action(article: Article, config: AuditConfig) -> Iterator[Flag]:
     max_words = int(config.threshold(FAMILY, "max_words", 30))
-    lead = int(config.threshold(FAMILY, "cta_lead_words", 2))
+    lead = int(config.threshold(FAMILY, "cta_lead_words", 0))
     pats = _patterns()
     for block in article.blocks:
         if block.kind == "table" or is_read_also(block.text, pats):

@@ -31,10 +31,11 @@ _NUM = r"\d+(?:[.,]\d+)*"
 #: Latin letters (with Vietnamese and other accents), for "glued to a word" checks.
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
-_THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+_THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f\d])\s+(?=[\u0e00-\u0e7f])")
 _QUOTES = re.compile(r"“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|「[^「」]*」|\"[^\"]*\"")
 #: A bracketed citation closing a claim: "(BPS 2014)", "(diolah dari USDA, 2014)".
 _CITATION = re.compile(r"\([^()]*\b(?:19|20)\d{2}[a-z]?\)")
+_FINISHED = re.compile(r"[.!?…\"”’)]$")
 _CLAUSE_END = re.compile(r"[\s:,\-–—]*$")
 _PERCENT_HINT = re.compile(
     r"%|per|pct|ร้อยละ|เปอร์เซ็นต์|phần trăm|prozent|cent|porsyento|porsiyento|porsento|bahagdan"
@@ -86,14 +87,26 @@ def _spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a block. Thai has no sentence punctuation: a space between
     two Thai characters is the nearest thing to a sentence break."""
     pieces = _THAI_BREAK.split(text) if len(_THAI.findall(text)) > len(text) / 3 else sentences(text)
-    spans, pos = [], 0
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    units = _thai_units()
     for piece in pieces:
         start = text.find(piece, pos)
         if start < 0:
             continue
-        spans.append((start, start + len(piece)))
+        if spans and text[spans[-1][1] - 1].isdigit() and piece.startswith(units):
+            spans[-1] = (spans[-1][0], start + len(piece))  # "5" + "ล้านบาท" is one amount
+        else:
+            spans.append((start, start + len(piece)))
         pos = start + len(piece)
     return spans
+
+
+@lru_cache(maxsize=1)
+def _thai_units() -> tuple[str, ...]:
+    """Thai unit words that follow a number ("5 ล้านบาท"): never a clause break."""
+    lex = lexicon.combined()
+    return tuple(u for u in lex.units_after if _THAI.search(u)) or ("\u0e25\u0e49\u0e32\u0e19",)
 
 
 def _has_cue(text: str, pats: _Patterns) -> bool:
@@ -103,11 +116,13 @@ def _has_cue(text: str, pats: _Patterns) -> bool:
 
 
 def _ends_with_cue(text: str, pats: _Patterns) -> bool:
-    """A sentence that hands over to the next one: "... ระบุว่า", "The bank said:"."""
+    """A clause that hands over to the next one: "... ระบุว่า", "The bank said:".
+    A finished sentence ending in a cue ('..." katanya.') attributes what came
+    before it, not what follows."""
     stripped = _CLAUSE_END.sub("", text)
     if text.rstrip().endswith(":"):
         return True
-    if not pats.cue:
+    if not pats.cue or _FINISHED.search(stripped):
         return False
     return any(m.end() >= len(stripped) - 1 for m in pats.cue.finditer(stripped))
 
@@ -125,7 +140,13 @@ def _is_sourced(block: Block, spans: list[tuple[int, int]], i: int, pos: int, pa
         return True
     if i + 1 < len(spans):
         following = text[spans[i + 1][0] : spans[i + 1][1]]
-        if _has_cue(following, pats) and pats.data_noun and pats.data_noun.search(following):
+        hands_over = _ends_with_cue(following, pats)  # it introduces the next clause instead
+        if (
+            not hands_over
+            and _has_cue(following, pats)
+            and pats.data_noun
+            and pats.data_noun.search(following)
+        ):
             return True
     return False
 
