@@ -30,7 +30,7 @@ from audit.text import function_word_table, function_words, words
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
 #: Scripts with no sentence-final punctuation (Thai, Lao, Khmer, Myanmar).
 _UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
-_URL_END = re.compile(r"(https?://\S+|www\.\S+|\S+\.(com|id|my|ph|vn|th|net|org)/?\S*)$", re.I)
+_URL_END = re.compile(r"(https?://\S+|www\.\S+|\w[\w-]*(\.[\w-]+)*\.[a-z]{2,6}/?\S*|\S+\.\d+)$", re.I)
 #: Photo credits that close a paragraph without punctuation: "... xã hội. Ảnh:
 #: Đoàn Loan", "- Gambar hiasan", "Getty Images".
 _CREDIT_END = re.compile(
@@ -44,7 +44,7 @@ _DASH_TAIL = re.compile(r"\s[-–—]{1,2}\s*([^\s.!?][^.!?–—]{0,40})$")
 _DATA_END = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2},? (?:1[89]|20)\d\d|@\w+\)?)\W*$")
 #: A quotation closed mid-sentence ('...," she said'; '...?" he asked'), or a
 #: dash-led credit after a quotation ('..." —Name, title'): an attribution follows.
-_QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"]\s*,)")
+_QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"“]\s*,|[.!?][”\"](?=[A-Z]))")
 _LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
 _LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
 _INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
@@ -98,14 +98,19 @@ def ends_mid_sentence(text: str) -> bool:
     if last in TERMINALS:
         return False
     category = unicodedata.category(last)
-    if category.startswith("S") or category in ("Pf", "Pe", "Po") and last not in ",、":
-        return False  # emoji, symbols, closing punctuation
+    if category.startswith("S") or category in ("Pf", "Pe", "Pd") or category == "Po" and last not in ",、":
+        return False  # emoji, symbols, closing punctuation, a dash marking an interruption
+    if last.isdigit():
+        # A figure closes a sentence ("... rose to 6.619,80", "Act 2015") unless
+        # the word before it cannot ("... a 2018").
+        tokens = words(stripped)
+        return len(tokens) > 1 and tokens[-2] in _dangling_words(None)
     if _URL_END.search(stripped) or _CREDIT_END.search(stripped) or _DATA_END.search(stripped):
         return False
     dash = _DASH_TAIL.search(stripped)
     if dash and len(words(dash.group(1))) <= 8 and dash.group(1)[0].isupper():
         return False  # "... -- Ulat ni Christian Esguerra, ABS-CBN News", "– Reuters"
-    letters = [c for c in stripped if c.isalpha()]
+    letters = [c for c in tail_sentence(stripped) if c.isalpha()]
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7)  # all-caps headline
 
 
@@ -120,7 +125,10 @@ def _attribution_tail(text: str, max_words: int) -> bool:
     if not closes:
         return False
     tail = text[closes[-1].end() :]
-    return 0 < len(words(tail)) <= max_words and not _INNER_END.search(tail)
+    tokens = words(tail)
+    if not 0 < len(tokens) <= max_words or _INNER_END.search(tail):
+        return False
+    return tokens[0] not in _dangling_words(None)  # '..." But mostly they' is narrative
 
 
 def _title_like(text: str) -> bool:
@@ -174,10 +182,17 @@ def _furniture(text: str, config: AuditConfig) -> bool:
         return True  # "Related: ...", "Photo: ..."
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
+    if re.search(r";\s*\w+$", text):
+        return True  # an enumeration: "(a) ...; atau", "...; and"
     tail = tail_sentence(text)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
-    return _name_like(tail)  # "... it. Zack Zwiezen, staff writer"
+    if "©" in tail or _name_like(tail):
+        return True  # "... it. Zack Zwiezen, staff writer", "© Instagram/..."
+    tokens = words(tail)
+    # One or two words after the last full stop with no function word among them
+    # are a sign-off or a widget ("DM", "Learn more", "Advertisement").
+    return len(tokens) <= 2 and not any(t in function_words() for t in tokens)
 
 
 @register(
