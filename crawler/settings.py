@@ -32,12 +32,23 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+# Scrapy ignores Retry-After and robots.txt Crawl-delay; these middlewares honour both,
+# each wait capped so a hostile server cannot stall the crawl (crawler/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.CrawlDelayMiddleware": 560,
+}
+NEWSAUDIT_RETRY_AFTER_MAX = 60.0  # seconds; a longer Retry-After is a failure, not a wait
+NEWSAUDIT_MAX_CRAWL_DELAY = 30.0  # seconds; a longer Crawl-delay is capped (and logged)
 
 # Caps: no page may hang a worker or exhaust memory (matches audit.extract.MAX_HTML_BYTES).
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+# Endless URL spaces (calendars, pagination): listing pages per URL shape (crawler/traps.py).
+NEWSAUDIT_TRAP_MAX_PER_SHAPE = 50
 
 # Backstops; the spider enforces the site's exact limits itself so it can account for
 # every URL it does not fetch (see NewsSpider.schedule_article).

@@ -29,10 +29,12 @@ from twisted.python.failure import Failure
 
 from audit.records import now_iso
 from crawler import siteconfig
+from crawler.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
 from crawler.siteconfig import SiteConfig
 from crawler.state import Ledger, MemoryStore, StateStore
+from crawler.traps import TrapDetector
 from crawler.urls import UrlRules, normalize
 
 ARTICLE_LD_TYPES = {
@@ -137,20 +139,41 @@ _ERROR_REASONS = {
 def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
     """(outcome, reason code, detail, HTTP status) for a failed request."""
     if failure.check(HttpError):
-        status = failure.value.response.status
-        return "failed", f"http_{status}", f"HTTP {status} after retries", status
+        response = failure.value.response
+        status = response.status
+        detail = f"HTTP {status} after retries"
+        retry_after = response.headers.get(b"Retry-After")
+        if retry_after:
+            detail += f" (Retry-After: {retry_after.decode('latin-1')[:64]})"
+        return "failed", f"http_{status}", detail, status
     if failure.check(IgnoreRequest):
         message = str(failure.value)
         if "robots.txt" in message:
             return "disallowed", "robots_disallowed", message, None
+        if "max redirections" in message:
+            return "failed", *_redirect_failure(failure.request.meta), None  # type: ignore[attr-defined]
+        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a decompression bomb
+            return "failed", "too_large", message, None
         return "failed", "ignored", message or "request ignored by a middleware", None
     # By class name: Twisted's errors (Scrapy < 2.19) and Scrapy's own (2.19+) alike.
     name = failure.type.__name__ if failure.type else "Error"
+    if "larger than download max size" in failure.getErrorMessage():
+        return "failed", "too_large", f"{name}: {failure.getErrorMessage()}", None
     reason = _ERROR_REASONS.get(name)
     if reason is not None:
         return "failed", reason, f"{name}: {failure.getErrorMessage()}", None
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
     return "failed", snake, f"{name}: {failure.getErrorMessage()}", None
+
+
+def _redirect_failure(meta: dict[str, Any]) -> tuple[str, str]:
+    """Tell a redirect loop from a merely long chain (both exceed REDIRECT_MAX_TIMES)."""
+    chain = list(meta.get("redirect_urls", []))
+    normalized = [normalize(u) or u for u in chain]
+    shown = " -> ".join(chain[:4]) + (" -> ..." if len(chain) > 4 else "")
+    if len(set(normalized)) < len(normalized):
+        return "redirect_loop", f"redirects back to a URL it already visited: {shown}"
+    return "too_many_redirects", f"more than {len(chain) - 1} redirects: {shown}"
 
 
 class NewsSpider(scrapy.Spider):
@@ -179,6 +202,7 @@ class NewsSpider(scrapy.Spider):
         self.store: StateStore = MemoryStore()
         self.pages_scheduled = 0
         self.listings_seen: set[str] = set()
+        self.traps = TrapDetector()
         self.sources: Counter[str] = Counter()
         self.source_failures: list[dict[str, Any]] = []
 
@@ -189,6 +213,7 @@ class NewsSpider(scrapy.Spider):
             spider.logger.warning("settings already frozen; site politeness settings not applied")
         else:
             apply_site_settings(crawler.settings, spider.cfg)
+        spider.traps = TrapDetector(crawler.settings.getint("NEWSAUDIT_TRAP_MAX_PER_SHAPE", 50))
         return spider
 
     # -- discovery ------------------------------------------------------------------
@@ -208,11 +233,23 @@ class NewsSpider(scrapy.Spider):
         if url in self.listings_seen:
             return  # Scrapy's dupefilter would drop it too, but it must not spend the page budget
         self.listings_seen.add(url)
+        # A listing page that is not fetched is accounted like an article candidate, with
+        # its reason: an endless calendar or pagination must not vanish from the counts.
+        skip: tuple[str, str] | None = None
         if hops > self.cfg.max_depth:
             self.sources["listing_depth_limit"] += 1
-            return
-        if self.pages_scheduled >= self.cfg.max_pages:
+            skip = ("depth_limit", f"listing page {hops} hops away > max_depth {self.cfg.max_depth}")
+        elif self.pages_scheduled >= self.cfg.max_pages:
             self.sources["listing_page_limit"] += 1
+            skip = ("page_limit", f"listing page not fetched: max_pages {self.cfg.max_pages} reached")
+        else:
+            skip = self.traps.check_listing(url)
+            if skip is not None:
+                self.sources["listing_trap"] += 1
+        if skip is not None:
+            if self.ledger.discover(url):
+                self.crawler.stats.inc_value("newsaudit/discovered")
+                yield OutcomeItem(url, "filtered", *skip)
             return
         self.pages_scheduled += 1
         yield scrapy.Request(
@@ -224,8 +261,11 @@ class NewsSpider(scrapy.Spider):
         if not self.ledger.discover(url):
             return  # already discovered (or the canonical of a fetched page): fetch once
         self.crawler.stats.inc_value("newsaudit/discovered")
+        trap = self.traps.check_article(url)
         if not self.rules.in_scope(url):
             yield OutcomeItem(url, "filtered", "offsite", f"host not in allowed_domains (found in {via})")
+        elif trap is not None:
+            yield OutcomeItem(url, "filtered", *trap)
         elif self.rules.denied(url):
             yield OutcomeItem(url, "filtered", "denied_pattern", f"matches a deny pattern (found in {via})")
         elif hops > self.cfg.max_depth:
@@ -311,7 +351,17 @@ class NewsSpider(scrapy.Spider):
         if not response.body.strip():
             yield from self.fail(requested, "empty_body", "the response body is empty", response.status)
             return
+        binary = binary_reason(response.body)
+        if binary is not None:
+            if kind == "listing":
+                self.sources["listing_binary"] += 1
+            else:
+                yield from self.fail(
+                    requested, "binary_content", f"labelled HTML but {binary}", response.status
+                )
+            return
         assert isinstance(response, TextResponse)
+        response = self.redecode(response, requested)
         signals = article_signals(response)
         if kind == "listing" and not signals:
             self.sources["listing"] += 1
@@ -327,6 +377,19 @@ class NewsSpider(scrapy.Spider):
             )
             return
         yield from self.emit_page(response, requested)
+
+    def redecode(self, response: TextResponse, url: str) -> TextResponse:
+        """The response decoded by :func:`crawler.charset.decode_html` when Scrapy's
+        header-first decoding would have produced replacement characters or mojibake."""
+        ctype = response.headers.get(b"Content-Type")
+        text, encoding, how = decode_html(
+            response.body, ctype.decode("latin-1") if ctype else None, self.cfg.language_for(url)
+        )
+        if how in ("header", "bom") or encoding == response.encoding:
+            return response
+        self.crawler.stats.inc_value(f"newsaudit/charset/{how}")
+        self.logger.info("%s: decoded as %s (%s), not %s", url, encoding, how, response.encoding)
+        return response.replace(body=text.encode("utf-8"), encoding="utf-8")
 
     def emit_page(self, response: TextResponse, requested: str) -> Iterator[Any]:
         """Publish the page under its canonical URL, fetching that URL itself when it differs.
