@@ -11,6 +11,7 @@ of one for the next run to trip over.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -85,10 +86,24 @@ class JsonlWriter:
             raise OutputError(f"{self.path} is closed")
         data = dumps_line(record)
         view = memoryview(data)
-        while view:  # a regular file takes it in one go; loop only for pathological short writes
-            written = os.write(self._fd, view)
-            view = view[written:]
+        start = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            while view:  # a regular file takes it in one go; loop only for pathological short writes
+                written = os.write(self._fd, view)
+                view = view[written:]
+        except OSError as exc:  # disk full, quota, I/O error: take back a partial line
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+            raise OutputError(f"cannot write to {self.path}: {exc.strerror or exc}") from exc
         self.count += 1
+
+    def sync(self) -> None:
+        """Make every record written so far durable (before the state may point past it)."""
+        if self._fd is not None:
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise OutputError(f"cannot sync {self.path} to disk: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         if self._fd is not None:
