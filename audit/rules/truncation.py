@@ -204,7 +204,9 @@ def _furniture(text: str, config: AuditConfig) -> bool:
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
     script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
-    prose = [b for b in article.blocks if _judgeable(b, script, config)]
+    # Captions, credits, attributions and teasers are unpunctuated by design;
+    # they neither count as cuts nor as evidence of the page's style.
+    prose = [b for b in article.blocks if _judgeable(b, script, config) and not _furniture(b.text, config)]
     open_ended = [b for b in prose if ends_mid_sentence(b.text)]
     if not open_ended:
         return
@@ -217,33 +219,31 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     min_prose_words = config.threshold("truncation", "min_prose_words", 12)
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
-        return  # many open endings: captions or house style, not a cut
+        return  # many open endings: house style, not a cut
     lang = family(article.language) if article.language else None
     position = {b.index: i for i, b in enumerate(prose)}
     for block in open_ended:
-        if _furniture(block.text, config):
-            continue
         i = position[block.index]
         neighbours = [prose[k] for k in (i - 1, i + 1) if 0 <= k < len(prose)]
-        closed_neighbours = sum(1 for b in neighbours if not ends_mid_sentence(b.text))
+        between_closed = len(neighbours) == 2 and all(not ends_mid_sentence(b.text) for b in neighbours)
         others = [
             b for b in prose if b is not block and (_prose(b.text) or len(words(b.text)) >= min_prose_words)
         ]
         if len(others) < min_others:
             continue
         closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)
-        dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] in ",\ufffd"
+        dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] == "\ufffd"
         if dangling:
-            ok = closed >= weak and closed_neighbours >= 1
+            ok = closed >= weak and any(not ends_mid_sentence(b.text) for b in neighbours)
         elif len(words(block.text)) < min_prose_words or not _sentence_like(block.text):
             ok = False
         else:
             # Ending on an ordinary word is a cut only as an anomaly: a rare open
-            # ending between two punctuated paragraphs on a punctuated page.
-            # Otherwise it is a caption, a teaser or the site's house style.
+            # ending among punctuated paragraphs on a punctuated page. Otherwise
+            # it is a teaser or the site's house style.
             ok = (
                 len(open_ended) <= max_open
-                and closed_neighbours == 2
+                and between_closed
                 and closed >= (loose if _prose(block.text) else strict)
             )
         if not ok:
