@@ -29,10 +29,14 @@ from audit.engine import audit_article
 from audit.extract import extract_article
 from audit.model import SCHEMA_VERSION, AuditResult, ExtractionFailure
 from audit.records import content_hash, failure_record, feed_record, now_iso
+from crawler import lock as site_lock
 from crawler.items import OutcomeItem, PageItem
-from crawler.output import JsonlWriter, new_run_id, run_directory, sanitize, write_json
+from crawler.jsonfeed import FEED_FILENAME, write_feed
+from crawler.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize, write_json
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
-from crawler.state import COUNT_KEYS, Ledger, StateStore
+from crawler.recovery import recover
+from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateStore
+from crawler.warc import WARC_FILENAME
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +98,11 @@ class AuditPipeline:
         self.workers = resolve_workers(settings.get("NEWSAUDIT_WORKERS", 0))
         self.backlog = settings.getint("NEWSAUDIT_POOL_BACKLOG", 0) or None
         self.pool: OrderedPool | None = None
+        # --full: no conditional requests, and unchanged articles are emitted again (same version).
+        self.full = settings.getbool("NEWSAUDIT_FULL")
+        self.lock: site_lock.RunLock | None = None
+        self.output_error: str | None = None
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -109,9 +118,17 @@ class AuditPipeline:
         self.store: StateStore = spider.store
         self.audit_config = load_config(override=spider.cfg.audit or None)
         self.run_id = self.run_id_setting or new_run_id(self.site)
+        if isinstance(self.store, SqliteStore):
+            # One run per site: a second one stops here, before it touches state or output.
+            self.lock = site_lock.acquire(
+                site_lock.lock_path(self.store.path.parent, self.site), f"site {self.site!r}"
+            )
+            recover(self.store)  # a crashed run's records reach the state before anything is fetched
         self.run_dir = run_directory(self.output_dir, self.run_id)
         for key, name in FILES.items():
             self.writers[key] = JsonlWriter(self.run_dir / name)
+        self.store.begin_run(self.run_id, str(self.run_dir))
+        spider.run_dir, spider.run_id = self.run_dir, self.run_id  # for the WARC extension
         if self.workers:
             self.pool = OrderedPool(
                 self.workers, self.backlog, initializer=init_worker, initargs=(spider.cfg.audit or None,)
@@ -158,18 +175,45 @@ class AuditPipeline:
             self.stats.inc_value(f"newsaudit/reason/{reason}")
 
     def record_outcome(self, item: OutcomeItem) -> None:
-        self.writers["failures"].write(
-            failure_record(
-                url=item.url,
-                reason=item.reason,
-                detail=item.detail,
-                stage=item.stage,
-                site=self.site,
-                run_id=self.run_id,
-                http_status=item.http_status,
+        if item.outcome == "unchanged":  # a 304: nothing to write, the state notes the visit
+            self.store.seen(item.url)
+            self.finish(item.url, "unchanged", item.reason)
+            return
+        try:
+            self.writers["failures"].write(
+                failure_record(
+                    url=item.url,
+                    reason=item.reason,
+                    detail=item.detail,
+                    stage=item.stage,
+                    site=self.site,
+                    run_id=self.run_id,
+                    http_status=item.http_status,
+                )
             )
-        )
+        except OutputError as exc:
+            self.output_failed(exc)
         self.finish(item.url, item.outcome, item.reason)
+
+    def output_failed(self, exc: OSError) -> None:
+        """A feed file cannot be written (disk full, unwritable folder): stop the crawl.
+
+        The state only ever points at records already on disk, so nothing is lost: the
+        next run fetches what this one could not write.
+        """
+        if self.output_error is not None:
+            return
+        self.output_error = str(exc)
+        closing = self.closing
+        logger.error(
+            "newsaudit: %s. The crawl stops; the state is not advanced past the last record written, "
+            "so the next run picks up from there",
+            exc,
+        )
+        if not closing:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def process_page(self, item: PageItem) -> None:
         try:
@@ -194,15 +238,32 @@ class AuditPipeline:
             )
             return
         result, digest = outcome
+        if self.output_error is not None:  # stopping: emit nothing the state could not follow
+            self.finish(item.url, "failed", "output_error")
+            return
+        previous = self.store.previous(item.article_url)
+        same = previous is not None and previous.content_hash == digest
+        if same and not self.full:
+            self.hashes.setdefault(digest, item.article_url)
+            self.store.seen(item.article_url, etag=item.etag, last_modified=item.last_modified)
+            self.finish(item.url, "unchanged", "same_content_hash")
+            return
         if digest in self.hashes:
             detail = f"same content as {self.hashes[digest]}"
             self.record_outcome(OutcomeItem(item.url, "duplicates", "duplicate_content", detail, "extract"))
             return
-        previous = self.store.previous(item.article_url)
-        if previous is not None and previous.content_hash == digest:
-            self.finish(item.url, "unchanged", "same_content_hash")
+        owner = None if same else self.store.owner_of(digest)
+        if owner is not None and owner != item.article_url:
+            detail = f"same content as {owner} (emitted by an earlier run)"
+            self.record_outcome(OutcomeItem(item.url, "duplicates", "duplicate_content", detail, "extract"))
             return
         self.hashes[digest] = item.article_url
+        if previous is None:
+            version, previous_hash = 1, None
+        elif same:  # --full re-emits an unchanged article as the version it already is
+            version, previous_hash = previous.version, previous.previous_hash
+        else:
+            version, previous_hash = previous.version + 1, previous.content_hash
         record = feed_record(
             result,
             site=self.site,
@@ -210,8 +271,8 @@ class AuditPipeline:
             run_id=self.run_id,
             fetched_at=item.fetched_at,
             http_status=item.http_status,
-            version=previous.version + 1 if previous else 1,
-            previous_hash=previous.content_hash if previous else None,
+            version=version,
+            previous_hash=previous_hash,
         )
         problems = schema.errors("article", record)
         if problems:
@@ -220,13 +281,22 @@ class AuditPipeline:
             )
             self.finish(item.url, "rejected", "schema_invalid")
             return
-        self.writers["articles"].write(record)
+        try:
+            self.writers["articles"].write(record)
+            self.writers["articles"].sync()  # on disk before the state may say so
+        except OutputError as exc:
+            self.output_failed(exc)
+            self.finish(item.url, "failed", "output_error")
+            return
         self.store.remember(
             item.article_url,
             content_hash=digest,
             version=record["version"],
             etag=item.etag,
             last_modified=item.last_modified,
+            previous_hash=previous_hash,
+            audit_summary={"score": result.score, "findings": dict(Counter(f.type for f in result.findings))},
+            run_id=self.run_id,
         )
         self.findings.update(f.type for f in result.findings)
         self.finish(item.url, "articles")
@@ -234,6 +304,7 @@ class AuditPipeline:
     # -- the end of the run ---------------------------------------------------------
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.closing = True
         if self.pool is not None:  # every item has been concluded: Scrapy waits for them
             self.pool.close()
             self.stats.set_value("newsaudit/pool_restarts", self.pool.restarts)
@@ -249,9 +320,13 @@ class AuditPipeline:
                 )
             )
         for writer in self.writers.values():
-            writer.close()
-        self.store.close()
+            try:
+                writer.close()
+            except OSError as exc:
+                self.output_failed(exc)
         counts = self.ledger.counts()
+        if self.output_error is not None:
+            reason = f"output_error: {self.output_error}"
         summary = {
             "schema_version": SCHEMA_VERSION,
             "run_id": self.run_id,
@@ -267,7 +342,29 @@ class AuditPipeline:
             "findings": dict(sorted(self.findings.items())),
             "files": {key: name for key, name in FILES.items()},
         }
-        write_json(self.run_dir / "run.json", summary)
+        try:
+            write_feed(
+                self.run_dir,
+                site=self.site,
+                run_id=self.run_id,
+                home_page_url=next(iter(spider.cfg.start_urls), None),
+                counts=summary["counts"],
+            )
+            summary["files"]["feed"] = FEED_FILENAME
+        except OSError as exc:
+            self.output_failed(exc)
+        if (self.run_dir / WARC_FILENAME).exists():
+            summary["files"]["warc"] = WARC_FILENAME
+        status = "finished" if self.output_error is None else "output_error"
+        self.store.finish_run(self.run_id, summary["counts"], reason, status=status)
+        self.store.close()
+        if self.lock is not None:
+            self.lock.release()
+        try:
+            write_json(self.run_dir / "run.json", summary)
+        except OSError as exc:
+            logger.error("newsaudit: cannot write %s: %s", self.run_dir / "run.json", exc)
+            return
         report = build_report_if_available(self.run_dir)
         if report is not None:
             summary["files"]["report"] = report.name

@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler import lock as site_lock
 from crawler.output import new_run_id
 from crawler.siteconfig import SiteConfig
-from crawler.state import COUNT_KEYS
+from crawler.state import COUNT_KEYS, SqliteStore, StateError, default_state_path
 
 
 def add_crawl_options(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +34,26 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         help="Scrapy log level",
     )
     parser.add_argument("--no-progress", action="store_true", help="do not show progress while crawling")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--since-last",
+        dest="full",
+        action="store_false",
+        help="incremental (the default): conditional requests; unchanged pages are counted, not emitted",
+    )
+    mode.add_argument(
+        "--full",
+        dest="full",
+        action="store_true",
+        help="re-fetch everything without conditional requests and emit every article again",
+    )
+    parser.set_defaults(full=False)
+    parser.add_argument(
+        "--state",
+        metavar="PATH",
+        help="SQLite state database (default: OUTPUT_DIR/state.sqlite)",
+    )
+    parser.add_argument("--warc", action="store_true", help="also archive every request and response as WARC")
 
 
 def apply_overrides(config: SiteConfig, args: argparse.Namespace) -> SiteConfig:
@@ -103,12 +124,6 @@ class Progress:
 def crawl(config: SiteConfig, args: argparse.Namespace) -> int:
     """Crawl ``config`` with the project's settings; print the summary. Returns an exit code."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy import signals
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.spiders.news import NewsSpider
-
     try:
         output_dir = check_output_dir(args.output_dir)
     except OSError as exc:
@@ -121,10 +136,43 @@ def crawl(config: SiteConfig, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    state_path = Path(args.state) if getattr(args, "state", None) else default_state_path(output_dir)
+    try:
+        # One run per site; then the state must open cleanly, all before any request.
+        lock = site_lock.acquire(site_lock.lock_path(state_path.parent, config.name), f"site {config.name!r}")
+    except (site_lock.LockBusy, OSError) as exc:
+        print(f"newsaudit: {exc}", file=sys.stderr)
+        return 3
+    try:
+        SqliteStore(state_path, config.name).close()
+    except StateError as exc:
+        lock.release()
+        print(f"newsaudit: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _crawl(config, args, output_dir, run_id, state_path)
+    finally:
+        lock.release()
+
+
+def _crawl(
+    config: SiteConfig, args: argparse.Namespace, output_dir: Path, run_id: str, state_path: Path
+) -> int:
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.spiders.news import NewsSpider
+
+    full = bool(getattr(args, "full", False))
     settings = get_project_settings()
     settings.set("NEWSAUDIT_OUTPUT_DIR", str(output_dir), priority="cmdline")
     settings.set("NEWSAUDIT_RUN_ID", run_id, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    settings.set("NEWSAUDIT_STATE", "sqlite", priority="cmdline")
+    settings.set("NEWSAUDIT_STATE_PATH", str(state_path), priority="cmdline")
+    settings.set("NEWSAUDIT_FULL", full, priority="cmdline")
+    settings.set("NEWSAUDIT_WARC", bool(getattr(args, "warc", False)), priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     progress = Progress(crawler, enabled=not args.no_progress)
@@ -133,6 +181,7 @@ def crawl(config: SiteConfig, args: argparse.Namespace) -> int:
     print(
         f"crawling {config.name} ({', '.join(config.start_urls) or 'sitemaps/feeds'}) -> {output_dir / run_id}"
     )
+    print(f"{'full run' if full else 'incremental run (since the last one)'}; state {state_path}")
     with progress:
         process.crawl(crawler, site_config=config)
         process.start()
@@ -173,6 +222,9 @@ def summarize(run_dir: Path) -> int:
     print("output:")
     for key, name in [*summary["files"].items(), ("summary", "run.json")]:
         print(f"  {key:<9} {run_dir / name}")
+    if str(summary.get("finish_reason", "")).startswith("output_error"):
+        print(f"newsaudit: {summary['finish_reason']}; the state is not advanced past it", file=sys.stderr)
+        return 1
     total = sum(counts[k] for k in COUNT_KEYS[1:])
     if total != counts["discovered"]:
         print(f"newsaudit: counts do not add up ({total} != {counts['discovered']})", file=sys.stderr)

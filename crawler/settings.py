@@ -71,6 +71,15 @@ NEWSAUDIT_RUN_ID = None  # None: a fresh timestamped id per run
 # (0: 4 per worker) wait in or for the pool; past that the pipeline applies backpressure.
 NEWSAUDIT_WORKERS = "auto"
 NEWSAUDIT_POOL_BACKLOG = 0
+# Incremental runs: per-URL validators, content hash and version in SQLite, by default
+# <NEWSAUDIT_OUTPUT_DIR>/state.sqlite ("memory" keeps nothing between runs). NEWSAUDIT_FULL
+# re-fetches without conditional requests and re-emits unchanged articles.
+NEWSAUDIT_STATE = "sqlite"
+NEWSAUDIT_STATE_PATH = None
+NEWSAUDIT_FULL = False
+# Archive every request/response pair to <run-dir>/responses.warc.gz (``--warc``).
+NEWSAUDIT_WARC = False
+EXTENSIONS = {"crawler.warc.WarcExtension": 500}
 
 
 def site_settings(config: SiteConfig) -> dict[str, Any]:

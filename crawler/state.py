@@ -439,8 +439,9 @@ def default_state_path(output_dir: str | Path) -> Path:
 
 
 def open_store(settings: Any, site: str) -> StateStore:
-    """The store a crawl's settings ask for: ``NEWSAUDIT_STATE`` = ``sqlite`` (default) or ``memory``."""
-    kind = (settings.get("NEWSAUDIT_STATE") or "sqlite").lower()
+    """The store the settings ask for: ``NEWSAUDIT_STATE`` = ``sqlite`` (the project default) or ``memory``
+    (also when unset, e.g. a bare test crawler)."""
+    kind = (settings.get("NEWSAUDIT_STATE") or "memory").lower()
     if kind == "memory":
         return MemoryStore()
     if kind != "sqlite":

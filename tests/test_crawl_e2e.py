@@ -44,7 +44,7 @@ def crawl(tmp_path_factory):
     finally:
         server.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = (tmp / "out").iterdir()
+    (run_dir,) = [p for p in (tmp / "out").iterdir() if p.is_dir()]  # beside state.sqlite
     return {"proc": proc, "run_dir": run_dir, "requests": requests, "site": site}
 
 
@@ -215,7 +215,7 @@ timeout = 1
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = (tmp_path / "out").iterdir()
+    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
     counts = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["counts"]
     articles = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "articles.jsonl")}
     failures = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "failures.jsonl")}

@@ -33,7 +33,7 @@ from crawler.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
 from crawler.siteconfig import SiteConfig
-from crawler.state import Ledger, MemoryStore, StateStore
+from crawler.state import Ledger, MemoryStore, StateStore, open_store
 from crawler.traps import TrapDetector
 from crawler.urls import UrlRules, normalize
 
@@ -157,8 +157,12 @@ def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
         return "failed", "ignored", message or "request ignored by a middleware", None
     # By class name: Twisted's errors (Scrapy < 2.19) and Scrapy's own (2.19+) alike.
     name = failure.type.__name__ if failure.type else "Error"
-    if "larger than download max size" in failure.getErrorMessage():
-        return "failed", "too_large", f"{name}: {failure.getErrorMessage()}", None
+    message = failure.getErrorMessage()
+    if "larger than download max size" in message:  # Content-Length announced too much
+        return "failed", "too_large", f"{name}: {message}", None
+    if name in ("CancelledError", "DownloadCancelledError") and not message:
+        # Scrapy's HTTP handler cancels silently once the streamed body passes DOWNLOAD_MAXSIZE.
+        return "failed", "too_large", f"{name}: the body grew past DOWNLOAD_MAXSIZE while downloading", None
     reason = _ERROR_REASONS.get(name)
     if reason is not None:
         return "failed", reason, f"{name}: {failure.getErrorMessage()}", None
@@ -186,9 +190,12 @@ class NewsSpider(scrapy.Spider):
         site_config: SiteConfig | None = None,
         max_pages: int | str | None = None,
         max_depth: int | str | None = None,
+        origin: str | None = None,
         **kwargs: Any,
     ) -> None:
         cfg = site_config or siteconfig.load(site, config)
+        if origin:  # ``-a origin=http://127.0.0.1:PORT``: the same site served elsewhere (demo, Scrapyd)
+            cfg = cfg.with_origin(origin)
         cfg = cfg.with_overrides(
             max_pages=int(max_pages) if max_pages not in (None, "") else None,
             max_depth=int(max_depth) if max_depth not in (None, "") else None,
@@ -198,8 +205,10 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [d.split(":")[0] for d in cfg.allowed_domains]
         self.rules = UrlRules(cfg)
         self.ledger = Ledger()
-        # Cross-run memory (ETag, Last-Modified, content hash per URL); issue 5 swaps in SQLite.
+        # Cross-run memory (ETag, Last-Modified, content hash per URL): from_crawler opens the
+        # store the settings name (SQLite beside the output by default).
         self.store: StateStore = MemoryStore()
+        self.conditional = True  # send If-None-Match / If-Modified-Since (off with --full)
         self.pages_scheduled = 0
         self.listings_seen: set[str] = set()
         self.traps = TrapDetector()
@@ -214,7 +223,23 @@ class NewsSpider(scrapy.Spider):
         else:
             apply_site_settings(crawler.settings, spider.cfg)
         spider.traps = TrapDetector(crawler.settings.getint("NEWSAUDIT_TRAP_MAX_PER_SHAPE", 50))
+        spider.store = open_store(crawler.settings, spider.cfg.name)
+        spider.conditional = not crawler.settings.getbool("NEWSAUDIT_FULL")
         return spider
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        """Validators from the last run, so an unchanged page costs a 304 and no body."""
+        if not self.conditional:
+            return {}
+        previous = self.store.previous(url)
+        if previous is None:
+            return {}
+        headers = {}
+        if previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+        return headers
 
     # -- discovery ------------------------------------------------------------------
 
@@ -274,11 +299,16 @@ class NewsSpider(scrapy.Spider):
             yield OutcomeItem(url, "filtered", "page_limit", f"max_pages {self.cfg.max_pages} reached")
         else:
             self.pages_scheduled += 1
+            headers = self.conditional_headers(url)
+            meta: dict[str, Any] = {"kind": "article", "hops": hops, "ledger_url": url}
+            if headers:
+                meta["handle_httpstatus_list"] = [304]
             yield scrapy.Request(
                 url,
                 callback=self.parse_page,
                 errback=self.on_error,
-                meta={"kind": "article", "hops": hops, "ledger_url": url},
+                headers=headers or None,
+                meta=meta,
                 dont_filter=True,  # the ledger already guarantees one fetch per URL
             )
 
@@ -338,6 +368,11 @@ class NewsSpider(scrapy.Spider):
         hops = int(response.meta.get("hops", 0))
         requested = response.meta.get("ledger_url") or normalize(response.request.url) or response.request.url
         if kind == "listing" and self.ledger.knows(requested):
+            return
+        if response.status == 304 and kind == "article":  # answer to our conditional request
+            yield OutcomeItem(
+                requested, "unchanged", "not_modified", "HTTP 304 to a conditional request", http_status=304
+            )
             return
         if not is_html(response) and kind == "listing":
             self.sources["listing_not_html"] += (
