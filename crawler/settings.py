@@ -22,6 +22,8 @@ ROBOTSTXT_OBEY = True
 # Politeness: few parallel requests per site, a delay, and AutoThrottle adapting to latency.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+#: However a site config is written, no more parallel requests than this to one host.
+MAX_DOMAIN_CONCURRENCY = 8
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -32,6 +34,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+# Giving up is an expected outcome (a failure record with its reason), not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Scrapy ignores Retry-After and robots.txt Crawl-delay; these middlewares honour both,
 # each wait capped so a hostile server cannot stall the crawl (crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
@@ -94,10 +98,10 @@ def site_settings(config: SiteConfig) -> dict[str, Any]:
     return {
         "USER_AGENT": f"newsaudit/0.1 (+{config.user_agent_contact})",
         "DOWNLOAD_DELAY": config.delay,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": min(config.concurrency, MAX_DOMAIN_CONCURRENCY),
         "AUTOTHROTTLE_ENABLED": config.autothrottle,
         "AUTOTHROTTLE_START_DELAY": config.delay,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrency),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(min(config.concurrency, MAX_DOMAIN_CONCURRENCY)),
         "DOWNLOAD_TIMEOUT": config.timeout,
         "DEPTH_LIMIT": depth_backstop,
         "CLOSESPIDER_PAGECOUNT": page_backstop,
