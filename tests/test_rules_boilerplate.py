@@ -81,6 +81,9 @@ def test_read_also_lines_are_flagged(language: str, line: str) -> None:
         ("vi", "Mời bạn đọc theo dõi tin tức mới nhất trên trang của chúng tôi."),
         ("th", "กดติดตามเพจของเราเพื่อไม่พลาดข่าวสาร"),
         ("en", "Don't miss our newsletter: sign up today."),
+        ("en", "Please follow us on Facebook for more news."),
+        ("id", "Jangan lupa follow akun Instagram kami untuk update terbaru."),
+        ("tl", "Para sa iba pang balita, bisitahin ang aming website."),
     ],
 )
 def test_calls_to_action_are_flagged(language: str, line: str) -> None:
@@ -97,6 +100,7 @@ def test_calls_to_action_are_flagged(language: str, line: str) -> None:
         ("en", "Readers of the local news site had warned about the blocked drains for years."),
         ("tl", "Sinabi ng alkalde na susundan nila ang mga ulat ng mga residente."),
         ("vi", "Người dân theo dõi sát diễn biến của cơn bão trong suốt đêm qua."),
+        ("en", "Please do not use the fake version of the site, the company warned."),
     ],
 )
 def test_ordinary_sentences_are_left_alone(language: str, line: str) -> None:

@@ -79,7 +79,7 @@ def _verb_up_front(text: str, pats: _Patterns, lead_words: int) -> bool:
     return False
 
 
-def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int = 0) -> bool:
+def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int = 1) -> bool:
     pats = pats or _patterns()
     body = _LEAD.sub("", text)
     if pats.phrases and pats.phrases.search(body):
@@ -128,7 +128,7 @@ def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
 )
 def call_to_action(article: Article, config: AuditConfig) -> Iterator[Flag]:
     max_words = int(config.threshold(FAMILY, "max_words", 30))
-    lead = int(config.threshold(FAMILY, "cta_lead_words", 0))
+    lead = int(config.threshold(FAMILY, "cta_lead_words", 1))
     pats = _patterns()
     for block in article.blocks:
         if block.kind == "table" or is_read_also(block.text, pats):
