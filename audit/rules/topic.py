@@ -55,11 +55,27 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+def _credit_list(text: str) -> bool:
+    """Staff credits and bylines ("Reporting by A; editing by B", "Redaktion: C,
+    Audio: D"): a list of names, mostly capitalised words, several separators."""
+    if len(re.findall(r"[,;]", text)) < 3:
+        return False
+    if max(len(part.split()) for part in re.split(r"[,;]", text)) > 8:
+        return False  # a clause of running text, not a list of names
+    tokens = re.findall(r"[^\W\d_][\w’'-]*", text)
+    return len(tokens) >= 6 and sum(1 for t in tokens if t[0].isupper()) / len(tokens) >= 0.6
+
+
 def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
     if block.language and article.language and family(block.language) != family(article.language):
         return False  # another language is language_mixing, not off-topic
+    tokens = block.text.split()
+    if sum(1 for t in tokens if t[:1] in "#@") > len(tokens) / 3:
+        return False  # a row of hashtags or handles is social furniture, not prose
+    if _credit_list(block.text):
+        return False
     min_words = config.threshold("topic", "min_words", 15)
     return len(words(block.text)) >= min_words or len(block.text) >= config.threshold(
         "topic", "min_chars", 100
