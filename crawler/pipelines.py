@@ -210,7 +210,7 @@ class AuditPipeline:
             "so the next run picks up from there",
             exc,
         )
-        if not closing:
+        if not closing and self.crawler.engine is not None:
             from scrapy.utils.defer import deferred_from_coro
 
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
