@@ -136,3 +136,11 @@ def test_real_articles_are_rarely_flagged() -> None:
             audit_article(Article(None, data.get("title"), tuple(blocks), language=home), ONLY).findings
         )
     assert flagged <= len(sample) * 0.05, f"{flagged} of {len(sample)} real articles flagged as mixed"
+
+
+def test_articles_in_languages_langdetect_cannot_read_are_not_judged() -> None:
+    icelandic = (
+        "Dómari í Madrid hafnaði bótakröfu félagsins og taldi að samtökin mættu tala opinberlega um málið."
+    )
+    art = article([(icelandic, "no"), (icelandic + " Aftur.", "sv"), (EN_PARAGRAPH, "en")], "is")
+    assert findings(art) == []

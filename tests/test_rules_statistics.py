@@ -149,3 +149,18 @@ def test_thai_amount_is_not_split_from_its_unit() -> None:
 def test_thai_source_clause_before_the_figure() -> None:
     text = "สำนักงานสถิติแห่งชาติระบุว่า จำนวนผู้ว่างงานเพิ่มขึ้นร้อยละ 3 ในไตรมาสแรก"
     assert findings(article(text, language="th")) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The disease kills 12 people per 100,000 every year.",
+        "Angka kematian ibu mencapai 305 per 100.000 kelahiran hidup.",
+    ],
+)
+def test_unsourced_rates_are_flagged(sentence: str) -> None:
+    assert findings(article(sentence)) == [("unsourced_statistic", "AQ401", sentence)]
+
+
+def test_a_per_game_average_is_not_a_rate() -> None:
+    assert findings(article("He averaged 30 points per game last season.")) == []

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from audit import lexicon
 from audit.config import AuditConfig
@@ -82,6 +83,17 @@ def _mostly_names(text: str) -> bool:
     return len(tokens) >= 4 and capital / len(tokens) >= 0.85
 
 
+@lru_cache(maxsize=1)
+def detectable() -> frozenset[str]:
+    """Languages langdetect has a profile for. In an article in any other language
+    (Icelandic, Zulu...) its block guesses are noise, so nothing can be judged."""
+    import langdetect
+
+    profiles = Path(langdetect.__file__).with_name("profiles")
+    codes = {p.name.split("-")[0] for p in profiles.iterdir()} if profiles.is_dir() else set()
+    return frozenset(codes | {family(c) or c for c in codes} | {"ms"})
+
+
 def _confusable(a: str, b: str, groups: list[list[str]]) -> bool:
     return any(a in g and b in g for g in groups)
 
@@ -95,7 +107,7 @@ def _confusable(a: str, b: str, groups: list[list[str]]) -> bool:
 )
 def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Flag]:
     home = family(article.language)
-    if home is None:
+    if home is None or (article.language or "") not in detectable():
         return
     kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "quote", "list_item"]))
     min_letters = int(config.threshold(FAMILY, "min_letters", 80))

@@ -69,6 +69,9 @@ def _patterns(directory: str | None = None) -> _Patterns:
     # A number glued to a letter (COVID-19, G20, Q3) is a name, not a statistic.
     number = rf"(?<![{_LATIN}\d.,]){_NUM}"
     alternatives = [rf"{number}\s?-?\s?(?:{after})"]
+    rates = _unit_alternation(tuple(u for u in lex.units_after if any(ch.isdigit() for ch in u)))
+    if rates:  # "12 deaths per 100,000": a rate may name what it counts first
+        alternatives.append(rf"{number}(?:\s+[^\W\d_]+){{1,2}}\s+(?:{rates})")
     if before:
         alternatives.append(rf"(?<![{_LATIN}])(?:{before})\s?{_NUM}(?:\s?(?:{after}))?")
     statistic = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.UNICODE)
