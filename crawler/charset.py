@@ -70,9 +70,9 @@ def decode_html(body: bytes, content_type: str | None, language: str | None = No
 
     Never raises: the last resort decodes with replacement characters.
     """
-    bom, bom_length = read_bom(body)
-    if bom is not None:
-        text = _strict(body[bom_length:], bom)
+    bom, mark = read_bom(body)
+    if bom is not None and mark:
+        text = _strict(body[len(mark) :], bom)
         if text is not None:
             return text, bom, "bom"
     declared = [
@@ -94,7 +94,7 @@ def decode_html(body: bytes, content_type: str | None, language: str | None = No
     lossy = body.decode("utf-8", errors="replace")
     bad = lossy.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     good = sum(1 for ch in lossy if ord(ch) > 127) - lossy.count("\ufffd")
-    if good > 0 and good >= 4 * bad:
+    if good > 0 and good >= bad:
         return lossy, "utf-8", "utf-8-lossy"
     legacy = LEGACY_ENCODINGS.get((language or "").split("-")[0].lower(), DEFAULT_LEGACY)
     text = _strict(body, legacy)
