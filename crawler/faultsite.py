@@ -17,6 +17,7 @@ every request (path, User-Agent, hit number per path).
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import random
 import sys
@@ -171,6 +172,8 @@ CASES: tuple[FaultCase, ...] = (
         "redirect_short", "/a/moved.html", "3 redirects to the article's new URL (published there)",
         "articles", None, published="/a/new-home.html",
     ),
+    FaultCase("refresh_loop", "/a/refresh.html", "a <meta refresh> to itself", "failed", "redirect_loop"),
+    FaultCase("redirect_no_location", "/a/lost.html", "HTTP 302 without a Location header", "failed", "http_302"),
     FaultCase("too_large", "/a/huge.html", "9 MiB with Content-Length (cap: 8 MiB)", "failed", "too_large"),
     FaultCase(
         "too_large_streamed", "/a/huge-streamed.html", "9 MiB streamed without Content-Length",
@@ -180,6 +183,8 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("binary_png", "/a/photo.html", "a PNG image labelled text/html", "failed", "binary_content"),
     FaultCase("binary_noise", "/a/noise.html", "random bytes labelled text/html", "failed", "binary_content"),
     FaultCase("not_html", "/a/report.html", "a PDF with its own Content-Type", "failed", "not_html"),
+    FaultCase("no_content_type", "/a/untyped.html", "an article with no Content-Type header", "articles", None),
+    FaultCase("utf16_bom", "/a/utf16.html", "UTF-16 with a byte-order mark, no charset label", "articles", None),
     FaultCase("cp1252", "/a/cp1252.html", "Windows-1252, correctly labelled", "articles", None),
     FaultCase("cp1252_unlabelled", "/a/cp1252-bare.html", "Windows-1252 with no charset anywhere", "articles", None),
     FaultCase("latin1_as_utf8", "/a/latin1-as-utf8.html", "ISO-8859-1 bytes served as charset=utf-8", "articles", None),
@@ -369,6 +374,18 @@ class FaultSite:
             return Reply(301, b"", headers=[("Location", self.url(nxt))])
         if path == "/a/new-home.html":
             return _article("Market vendor doubts the promise", own, 6)
+        if path == "/a/refresh.html":
+            head = '<meta http-equiv="refresh" content="0; url=/a/refresh.html">'
+            return Reply(body=f"<html><head>{head}</head><body>Redirecting</body></html>".encode())
+        if path == "/a/lost.html":
+            return Reply(302, b"<html><body>Found (somewhere)</body></html>")
+        if path == "/a/untyped.html":
+            reply = _article("Ferry operator adds a night crossing", own, 5)
+            reply.content_type = None
+            return reply
+        if path == "/a/utf16.html":
+            page = _page("Typhoon shelter “Kai Tak” reopens", own, 6)
+            return Reply(body=codecs.BOM_UTF16_LE + page.encode("utf-16-le"), content_type="text/html")
         if path == "/a/huge.html":
             return Reply(body=_oversize())
         if path == "/a/huge-streamed.html":

@@ -263,6 +263,8 @@ def test_mislabelled_charsets_decode_to_the_right_text(crawl):
     assert bare["title"].startswith("Crème brûlée stall “wins”")
     latin = records[url_of(crawl, case("latin1_as_utf8").path)]
     assert latin["title"].startswith("São Tomé delegation visits the café")
+    utf16 = records[url_of(crawl, case("utf16_bom").path)]
+    assert utf16["title"].startswith("Typhoon shelter “Kai Tak” reopens")
     stray = records[url_of(crawl, case("utf8_stray_bytes").path)]
     assert VI_PARAGRAPHS[1] in block_text(stray) and stray["language"] == "vi"
 
