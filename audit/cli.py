@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("crawler.commands.crawl_cmd", "crawl a configured site and audit every article"),
     "demo": ("crawler.commands.demo_cmd", "serve the bundled demo site, crawl it, audit it"),
     "serve-demo": ("crawler.commands.serve_demo_cmd", "serve the bundled demo news site on 127.0.0.1"),
+    "serve-faults": ("crawler.commands.serve_faults_cmd", "serve the fault-injection test site on 127.0.0.1"),
 }
 
 

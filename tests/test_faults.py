@@ -290,3 +290,25 @@ def test_broken_sources_are_reported_not_fatal(crawl):
     assert failed == {"broken-sitemap.xml": "bad_sitemap"}
     # The truncated RSS feed still yielded the links before the cut.
     assert crawl["summary"]["listings"].get("feed") == 1
+
+
+def test_serve_faults_lists_cases_and_refuses_a_busy_port():
+    import socket
+
+    listed = subprocess.run(
+        [str(CLI), "serve-faults", "--list"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert listed.returncode == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == [c.name for c in CASES]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [str(CLI), "serve-faults", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+    assert proc.returncode == 2 and "already in use" in proc.stderr
