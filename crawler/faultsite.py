@@ -173,6 +173,13 @@ CASES: tuple[FaultCase, ...] = (
         "articles", None, published="/a/new-home.html",
     ),
     FaultCase("refresh_loop", "/a/refresh.html", "a <meta refresh> to itself", "failed", "redirect_loop"),
+    FaultCase(
+        "redirect_offsite", "/a/elsewhere.html", "a 302 to another host", "filtered", "offsite_redirect"
+    ),
+    FaultCase(
+        "redirect_link_local", "/a/metadata.html", "a 302 to a cloud metadata address (169.254.169.254)",
+        "filtered", "offsite_redirect",
+    ),
     FaultCase("redirect_no_location", "/a/lost.html", "HTTP 302 without a Location header", "failed", "http_302"),
     FaultCase("too_large", "/a/huge.html", "9 MiB with Content-Length (cap: 8 MiB)", "failed", "too_large"),
     FaultCase(
@@ -377,6 +384,10 @@ class FaultSite:
         if path == "/a/refresh.html":
             head = '<meta http-equiv="refresh" content="0; url=/a/refresh.html">'
             return Reply(body=f"<html><head>{head}</head><body>Redirecting</body></html>".encode())
+        if path == "/a/elsewhere.html":
+            return Reply(302, b"", headers=[("Location", "http://other-news.example/a/elsewhere.html")])
+        if path == "/a/metadata.html":
+            return Reply(302, b"", headers=[("Location", "http://169.254.169.254/latest/meta-data/")])
         if path == "/a/lost.html":
             return Reply(302, b"<html><body>Found (somewhere)</body></html>")
         if path == "/a/untyped.html":

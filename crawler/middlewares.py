@@ -9,6 +9,10 @@ must not be able to stall the crawl, so both waits are capped:
   ``Retry-After`` (seconds or an HTTP date) is retried after that wait (the retry
   waits, other requests go on; ``RETRY_TIMES`` still bounds the attempts). A wait longer than ``NEWSAUDIT_RETRY_AFTER_MAX`` is not retried at all: the
   response becomes a ``http_429`` failure whose detail quotes the header.
+* :class:`StayOnSiteMiddleware` refuses any request outside the spider's
+  ``allowed_domains``, redirects included: Scrapy's own offsite filter lets
+  ``dont_filter`` requests through, so a redirect could otherwise take the crawler to
+  another host (or to an internal address such as a cloud metadata endpoint).
 * :class:`CrawlDelayMiddleware` reads ``Crawl-delay`` for our User-Agent once
   robots.txt is parsed and keeps the host's slot delay at least that long (capped by
   ``NEWSAUDIT_MAX_CRAWL_DELAY``), even when AutoThrottle would lower it.
@@ -23,9 +27,12 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.urls import host_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -156,3 +163,24 @@ class CrawlDelayMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         self.enforce(request)  # AutoThrottle may just have lowered the delay
         return response
+
+
+class StayOnSiteMiddleware:
+    """Every request, redirects included, stays on the site's allowed domains."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StayOnSiteMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if not domains or host_allowed(request.url, domains):
+            return
+        host = urlparse_cached(request).hostname or ""
+        self.crawler.stats.inc_value("newsaudit/offsite_refused")
+        via = request.meta.get("redirect_urls") or []
+        detail = f" (redirected from {via[0]})" if via else ""
+        raise IgnoreRequest(f"Filtered offsite request to {host!r}{detail}")

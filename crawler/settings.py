@@ -40,6 +40,7 @@ RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # each wait capped so a hostile server cannot stall the crawl (crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.StayOnSiteMiddleware": 55,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.CrawlDelayMiddleware": 560,
 }

@@ -29,7 +29,7 @@ from crawler.urls import normalize
 from tests.paths import CLI, ROOT
 
 #: Which terminal state each reason code belongs to (failures.jsonl carries the reason).
-FILTERED = {"offsite", "denied_pattern", "depth_limit", "page_limit", "not_article", "not_fetched"}
+FILTERED = {"offsite", "offsite_redirect", "denied_pattern", "depth_limit", "page_limit", "not_article", "not_fetched"}
 DISALLOWED_REASONS = {"robots_disallowed"}
 DUPLICATES = {"canonical_duplicate", "redirect_duplicate", "duplicate_content"}
 #: Pages the server serves only as redirect hops; they are not discovered URLs themselves.

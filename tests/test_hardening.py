@@ -23,7 +23,12 @@ from twisted.python.failure import Failure
 
 from crawler.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
-from crawler.middlewares import CrawlDelayMiddleware, RetryAfterMiddleware, parse_retry_after
+from crawler.middlewares import (
+    CrawlDelayMiddleware,
+    RetryAfterMiddleware,
+    StayOnSiteMiddleware,
+    parse_retry_after,
+)
 from crawler.output import OutputError, new_run_id, run_directory
 from crawler.settings import MAX_DOMAIN_CONCURRENCY, apply_site_settings, site_settings
 from crawler.siteconfig import SiteConfigError, from_mapping, load, resolve_site
@@ -114,6 +119,20 @@ def test_retries_are_still_bounded_by_retry_times():
     request = Request("https://b.example/a.html", meta={"retry_times": 1})
     response = Response(request.url, status=503, headers={"Retry-After": "0"}, request=request)
     assert finish(mw.process_response(request, response)) is response
+
+
+def test_requests_and_redirects_stay_on_the_site():
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider.from_crawler(crawler, name="t", allowed_domains=["b.example"])
+    mw = StayOnSiteMiddleware.from_crawler(crawler)
+    assert mw.process_request(Request("https://b.example/a.html", dont_filter=True)) is None
+    assert mw.process_request(Request("https://www.b.example/a.html")) is None
+    for url in ("http://169.254.169.254/latest/meta-data/", "https://evil.example/", "http://127.0.0.1/"):
+        redirected = Request(url, dont_filter=True, meta={"redirect_urls": ["https://b.example/a.html"]})
+        with pytest.raises(IgnoreRequest, match="Filtered offsite request"):
+            mw.process_request(redirected)
+    failure = Failure(IgnoreRequest("Filtered offsite request to 'evil.example'"))
+    assert describe_failure(failure)[:2] == ("filtered", "offsite_redirect")
 
 
 # -- Crawl-delay ------------------------------------------------------------------------
@@ -437,6 +456,7 @@ def test_safe_defaults():
     middlewares = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
     assert "crawler.middlewares.RetryAfterMiddleware" in middlewares
     assert "crawler.middlewares.CrawlDelayMiddleware" in middlewares
+    assert "crawler.middlewares.StayOnSiteMiddleware" in middlewares
     assert "scrapy.downloadermiddlewares.retry.RetryMiddleware" not in middlewares
     assert "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware" in middlewares
 
