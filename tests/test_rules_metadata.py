@@ -130,3 +130,24 @@ def test_parse_date_accepts_partial_dates() -> None:
     assert metadata.parse_date("2025-11") == date(2025, 11, 1)
     assert metadata.parse_date("2025-11-24T08:15:00Z") == date(2025, 11, 24)
     assert metadata.parse_date("kemarin sore") is None
+
+
+ODD_BLOCKS = [
+    (),
+    (Block(0, "paragraph", "X"),),
+    (Block(0, "paragraph", "HARGA BERAS NAIK 20 PERSEN KATA MENTERI " * 30, language="id"),),
+    (Block(0, "paragraph", "tanpa tanda baca sama sekali " * 200, language="id"),),
+    (Block(0, "heading", "FAQ", level=2),),
+    (Block(0, "paragraph", "混合 scripts ผสม 15% ตัวอักษร и кириллица 3 triệu", language="th"),),
+]
+
+
+@pytest.mark.parametrize("blocks", ODD_BLOCKS)
+def test_odd_articles_never_crash_these_rules(blocks: tuple[Block, ...]) -> None:
+    config = load_config(override={"rules": {"select": ["AQ4", "AQ6", "AQ7", "AQ8"]}})
+    for meta in (
+        {},
+        {"published": "", "author": "", "html_title": "", "headline": "", "site_name": "", "language": None},
+    ):
+        art = Article(url=None, title=None, blocks=blocks, **meta)
+        assert not [f for f in audit_article(art, config).findings if f.type == "rule_error"]
