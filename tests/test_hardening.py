@@ -131,8 +131,12 @@ def test_requests_and_redirects_stay_on_the_site():
         redirected = Request(url, dont_filter=True, meta={"redirect_urls": ["https://b.example/a.html"]})
         with pytest.raises(IgnoreRequest, match="Filtered offsite request"):
             mw.process_request(redirected)
-    failure = Failure(IgnoreRequest("Filtered offsite request to 'evil.example'"))
-    assert describe_failure(failure)[:2] == ("filtered", "offsite_redirect")
+    redirect = Failure(IgnoreRequest("Filtered offsite request to 'evil.example' (redirected from x)"))
+    assert describe_failure(redirect)[:2] == ("filtered", "offsite_redirect")
+    assert describe_failure(Failure(IgnoreRequest("Filtered offsite request to 'x'")))[:2] == (
+        "filtered",
+        "offsite",
+    )
 
 
 # -- Crawl-delay ------------------------------------------------------------------------

@@ -152,8 +152,9 @@ def describe_failure(failure: Failure) -> tuple[str, str, str, int | None]:
             return "disallowed", "robots_disallowed", message, None
         if "max redirections" in message:
             return "failed", *_redirect_failure(failure.request.meta), None  # type: ignore[attr-defined]
-        if message.startswith("Filtered offsite request"):  # e.g. a redirect to another host
-            return "filtered", "offsite_redirect", message, None
+        if message.startswith("Filtered offsite request"):  # crawler.middlewares.StayOnSiteMiddleware
+            reason = "offsite_redirect" if "redirected from" in message else "offsite"
+            return "filtered", reason, message, None
         if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a decompression bomb
             return "failed", "too_large", message, None
         return "failed", "ignored", message or "request ignored by a middleware", None
