@@ -210,10 +210,14 @@ class AuditPipeline:
             "so the next run picks up from there",
             exc,
         )
-        if not closing and self.crawler.engine is not None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # Scrapy 2.19: no engine outside a running crawl (a unit test)
+            engine = None
+        if not closing and engine is not None:
             from scrapy.utils.defer import deferred_from_coro
 
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
+            deferred_from_coro(engine.close_spider_async(reason="output_error"))
 
     def process_page(self, item: PageItem) -> None:
         try:

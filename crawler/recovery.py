@@ -5,7 +5,9 @@ advances the state. A run killed between the two leaves records the state has no
 seen; were they ignored, the next run would emit those articles a second time. So a
 run still marked ``running`` in the state (its lock is free, so it is dead) is
 *replayed*: its feed files lose a torn last line, if any, every complete record is
-applied to the state, its ``feed.json`` is written and it is marked ``crashed``.
+applied to the state, its ``feed.json`` is written and it is marked ``crashed``. A
+run stopped by an output error (disk full) is replayed the same way: the records it
+did write are on disk, even if the state never heard of them.
 """
 
 from __future__ import annotations
@@ -87,11 +89,14 @@ def replay(store: StateStore, run: RunRow) -> Recovered:
             run_id=run.run_id,
         )
         replayed += 1
-    if run_dir.is_dir():
-        write_feed(run_dir, site=run.site, run_id=run.run_id, status="crashed")
-    store.finish_run(
-        run.run_id, {"articles": records}, reason="crashed (recovered by a later run)", status="crashed"
-    )
+    if run.status == "output_error":  # it closed normally, only its state lagged behind
+        store.set_status(run.run_id, "output_error_replayed")
+    else:
+        if run_dir.is_dir():
+            write_feed(run_dir, site=run.site, run_id=run.run_id, status="crashed")
+        store.finish_run(
+            run.run_id, {"articles": records}, reason="crashed (recovered by a later run)", status="crashed"
+        )
     return Recovered(run.run_id, run_dir, replayed, records, truncated)
 
 
@@ -101,7 +106,7 @@ def recover(store: StateStore) -> list[Recovered]:
     for run in store.unfinished_runs():
         result = replay(store, run)
         logger.warning(
-            "run %s did not finish (crashed or killed): %d of its %d article records were not in the state "
+            "run %s did not finish (crashed, killed or out of disk space): %d of its %d article records were not in the state "
             "yet and have been applied%s",
             run.run_id,
             result.replayed,

@@ -409,10 +409,15 @@ class SqliteStore:
             (_now(), status, reason, json.dumps(counts, sort_keys=True), run_id),
         )
 
+    def set_status(self, run_id: str, status: str) -> None:
+        self._write("UPDATE runs SET status = ? WHERE run_id = ?", (status, run_id))
+
     def unfinished_runs(self) -> list[RunRow]:
+        """Runs whose feed may be ahead of the state: killed (still ``running``) or stopped
+        by an output error (records already on disk may not have reached the state)."""
         rows = self.conn.execute(
-            "SELECT run_id, site, run_dir, status FROM runs WHERE site = ? AND status = 'running' "
-            "ORDER BY started_at, run_id",
+            "SELECT run_id, site, run_dir, status FROM runs WHERE site = ? "
+            "AND status IN ('running', 'output_error') ORDER BY started_at, run_id",
             (self.site,),
         ).fetchall()
         return [RunRow(*row) for row in rows]
