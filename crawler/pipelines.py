@@ -17,7 +17,9 @@ items arrived, so a pooled run reaches the same outcomes as an inline one.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from crawler.jsonfeed import FEED_FILENAME, write_feed
 from crawler.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize, write_json
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.recovery import recover
-from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateStore
+from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateError, StateStore
 from crawler.warc import WARC_FILENAME
 
 logger = logging.getLogger(__name__)
@@ -103,6 +105,13 @@ class AuditPipeline:
         self.lock: site_lock.RunLock | None = None
         self.output_error: str | None = None
         self.closing = False
+        # Group commit: state writes wait here until the feed is synced, then go in one
+        # transaction; one fsync per group instead of two per page. A crash in between
+        # leaves records the state has not seen, which the next run replays.
+        self.state_ops: list[Callable[[], None]] = []
+        self.sync_every = max(1, settings.getint("NEWSAUDIT_SYNC_EVERY", 200))
+        self.sync_seconds = settings.getfloat("NEWSAUDIT_SYNC_SECONDS", 1.0)
+        self.last_sync = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -176,7 +185,7 @@ class AuditPipeline:
 
     def record_outcome(self, item: OutcomeItem) -> None:
         if item.outcome == "unchanged":  # a 304: nothing to write, the state notes the visit
-            self.store.seen(item.url)
+            self.defer_state(lambda: self.store.seen(item.url))
             self.finish(item.url, "unchanged", item.reason)
             return
         try:
@@ -249,7 +258,9 @@ class AuditPipeline:
         same = previous is not None and previous.content_hash == digest
         if same and not self.full:
             self.hashes.setdefault(digest, item.article_url)
-            self.store.seen(item.article_url, etag=item.etag, last_modified=item.last_modified)
+            self.defer_state(
+                lambda: self.store.seen(item.article_url, etag=item.etag, last_modified=item.last_modified)
+            )
             self.finish(item.url, "unchanged", "same_content_hash")
             return
         if digest in self.hashes:
@@ -287,23 +298,55 @@ class AuditPipeline:
             return
         try:
             self.writers["articles"].write(record)
-            self.writers["articles"].sync()  # on disk before the state may say so
         except OutputError as exc:
             self.output_failed(exc)
             self.finish(item.url, "failed", "output_error")
             return
-        self.store.remember(
-            item.article_url,
-            content_hash=digest,
-            version=record["version"],
-            etag=item.etag,
-            last_modified=item.last_modified,
-            previous_hash=previous_hash,
-            audit_summary={"score": result.score, "findings": dict(Counter(f.type for f in result.findings))},
-            run_id=self.run_id,
+        summary = {"score": result.score, "findings": dict(Counter(f.type for f in result.findings))}
+        self.defer_state(
+            lambda: self.store.remember(
+                item.article_url,
+                content_hash=digest,
+                version=record["version"],
+                etag=item.etag,
+                last_modified=item.last_modified,
+                previous_hash=previous_hash,
+                audit_summary=summary,
+                run_id=self.run_id,
+            )
         )
         self.findings.update(f.type for f in result.findings)
         self.finish(item.url, "articles")
+
+    # -- state, in groups ---------------------------------------------------------------
+
+    def defer_state(self, op: Callable[[], None]) -> None:
+        """Queue a state write; the group is flushed by size or age (and at close)."""
+        self.state_ops.append(op)
+        now = time.monotonic()
+        if len(self.state_ops) >= self.sync_every or now - self.last_sync >= self.sync_seconds:
+            self.flush_state()
+
+    def flush_state(self) -> None:
+        """Sync the feed, then apply the queued state writes in one transaction: the state
+        only ever points at records already on disk."""
+        self.last_sync = time.monotonic()
+        if not self.state_ops:
+            return
+        # Only records written in full queue a state write, so once synced (even after a
+        # later write failed) every queued write points at a record on disk.
+        ops, self.state_ops = self.state_ops, []
+        try:
+            self.writers["articles"].sync()
+        except OutputError as exc:
+            self.output_failed(exc)
+            return  # the state stays behind the feed: the next run replays or refetches
+        try:
+            with self.store.batch():
+                for op in ops:
+                    op()
+        except StateError as exc:  # the records are on disk; the next run replays them
+            self.output_failed(OSError(str(exc)))
 
     # -- the end of the run ---------------------------------------------------------
 
@@ -323,6 +366,7 @@ class AuditPipeline:
                     f"the crawl finished ({reason}) before this URL was fetched",
                 )
             )
+        self.flush_state()
         for writer in self.writers.values():
             try:
                 writer.close()

@@ -20,7 +20,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,6 +156,10 @@ class StateStore(Protocol):
 
     def unfinished_runs(self) -> list[RunRow]: ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Apply the writes made inside it together (one disk sync for many pages)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -164,12 +168,13 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._rows: dict[str, Previous] = {}
+        self._owners: dict[str, str] = {}  # content hash -> URL: O(1) duplicate lookups at any size
 
     def previous(self, url: str) -> Previous | None:
         return self._rows.get(url)
 
     def owner_of(self, content_hash: str) -> str | None:
-        return next((u for u, p in self._rows.items() if p.content_hash == content_hash), None)
+        return self._owners.get(content_hash)
 
     def remember(
         self,
@@ -183,7 +188,11 @@ class MemoryStore:
         audit_summary: dict[str, Any] | None = None,
         run_id: str | None = None,
     ) -> None:
+        old = self._rows.get(url)
+        if old is not None and self._owners.get(old.content_hash) == url:
+            del self._owners[old.content_hash]
         self._rows[url] = Previous(content_hash, version, etag, last_modified, previous_hash)
+        self._owners.setdefault(content_hash, url)
 
     def seen(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> None:
         pass
@@ -197,8 +206,12 @@ class MemoryStore:
     def unfinished_runs(self) -> list[RunRow]:
         return []
 
+    def batch(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
     def close(self) -> None:
         self._rows.clear()
+        self._owners.clear()
 
 
 #: Bumped when the tables change incompatibly; an older database is refused, not rewritten.
@@ -259,6 +272,7 @@ class SqliteStore:
         self.path = Path(path)
         self.site = site
         self._conn: sqlite3.Connection | None = None
+        self._batching = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -328,7 +342,30 @@ class SqliteStore:
             raise
         conn.execute("COMMIT")
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for every write inside: a crawl commits (and syncs) its pages in
+        groups instead of one by one. A failure rolls the whole group back."""
+        if self._batching:
+            yield
+            return
+        try:
+            with self._transaction():
+                self._batching = True
+                try:
+                    yield
+                finally:
+                    self._batching = False
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        if self._batching:  # inside batch(): its transaction commits
+            try:
+                self.conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+            return
         try:
             with self._transaction():
                 self.conn.execute(sql, params)
