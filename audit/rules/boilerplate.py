@@ -11,6 +11,11 @@ Three shapes, all driven by the word lists in :mod:`audit.lexicon`:
   keeps "police will follow up on the news" out.
 - AQ703 FAQ filler: an FAQ section whose answers only restate words already in the
   article (SEO padding rather than new information).
+
+On real news (``bench/corpus_flags.py``) AQ701 and AQ702 each fire on 6-7% of pages;
+a read of the samples shows real filler that extraction keeps ("Related: ...",
+"Read more: ...", "Sign up for our newsletter", "Follow X on Twitter"), so the rate
+is the web's, not the rule's.
 """
 
 from __future__ import annotations

@@ -10,6 +10,12 @@ sentence in the paragraph plainly hands it a source: the previous one ends with 
 from. A cue elsewhere in the paragraph does not count, because an unsourced figure
 tacked onto a quoted paragraph is exactly the defect editors look for. All word
 lists come from :mod:`audit.lexicon`.
+
+On real news (``bench/corpus_flags.py`` over ``../shared/corpus``) AQ401 fires on
+about 17% of pages and AQ402 (info) on about 16%: reporters do state market moves,
+prices and budgets without naming a source. That is the defect as defined, which is
+why the evaluation treats this type as one real pages genuinely have; an editor who
+only wants percentages can ignore ``AQ402``.
 """
 
 from __future__ import annotations
