@@ -46,7 +46,7 @@ class Repeat:
 
 def _long_enough(block: Block, config: AuditConfig) -> bool:
     norm = normalize(block.text)
-    return len(norm.split()) >= config.threshold("paragraphs", "min_words", 8) or len(
+    return len(norm.split()) >= config.threshold("paragraphs", "min_words", 10) or len(
         norm
     ) >= config.threshold("paragraphs", "min_chars", 60)
 

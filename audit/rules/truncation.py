@@ -216,7 +216,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     loose = config.threshold("truncation", "min_punctuated_share_prose", 0.75)
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
     min_others = config.threshold("truncation", "min_other_paragraphs", 3)
-    min_prose_words = config.threshold("truncation", "min_prose_words", 12)
+    min_prose_words = config.threshold("truncation", "min_prose_words", 16)
+    style_words = config.threshold("truncation", "style_min_words", 12)
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
         return  # many open endings: house style, not a cut
@@ -227,7 +228,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         neighbours = [prose[k] for k in (i - 1, i + 1) if 0 <= k < len(prose)]
         between_closed = len(neighbours) == 2 and all(not ends_mid_sentence(b.text) for b in neighbours)
         others = [
-            b for b in prose if b is not block and (_prose(b.text) or len(words(b.text)) >= min_prose_words)
+            b for b in prose if b is not block and (_prose(b.text) or len(words(b.text)) >= style_words)
         ]
         if len(others) < min_others:
             continue
