@@ -52,6 +52,4 @@ def function_word_table() -> dict[str, dict[str, list[str]]]:
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """Function words of every language we know."""
-    return frozenset(
-        w.casefold() for entry in function_word_table().values() for w in entry.get("words", [])
-    )
+    return frozenset(w.casefold() for entry in function_word_table().values() for w in entry.get("words", []))
