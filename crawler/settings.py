@@ -75,6 +75,9 @@ NEWSAUDIT_RUN_ID = None  # None: a fresh timestamped id per run
 # core, 0 runs them inline on the reactor thread. At most NEWSAUDIT_POOL_BACKLOG pages
 # (0: 4 per worker) wait in or for the pool; past that the pipeline applies backpressure.
 NEWSAUDIT_WORKERS = "auto"
+# An article response yields one item; Scrapy starts CONCURRENT_ITEMS asyncio tasks per
+# response regardless, and the default 100 costs more reactor time than fetching the page.
+CONCURRENT_ITEMS = 8
 NEWSAUDIT_POOL_BACKLOG = 0
 # Incremental runs: per-URL validators, content hash and version in SQLite, by default
 # <NEWSAUDIT_OUTPUT_DIR>/state.sqlite ("memory" keeps nothing between runs). NEWSAUDIT_FULL
