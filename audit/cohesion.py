@@ -53,14 +53,16 @@ def _norm(vec: dict[str, float]) -> float:
     return math.sqrt(sum(v * v for v in vec.values()))
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if not a or not b:
-        return 0.0
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = _norm(vec)
+    return {k: v / norm for k, v in vec.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    na, nb = _norm(a), _norm(b)
-    return dot / (na * nb) if na and nb else 0.0
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
 class _Space:
@@ -79,15 +81,26 @@ class _Space:
     def weigh(self, bag: Counter[str]) -> dict[str, float]:
         return {t: (1.0 + math.log(c)) * self.idf[t] for t, c in bag.items() if c > 0}
 
+    def _w(self, term: str, count: float) -> float:
+        return (1.0 + math.log(count)) * self.idf[term] if count > 0 else 0.0
+
     def leave_one_out(self) -> list[float]:
+        """Cosine of each paragraph with the sum of the others and the headline.
+        Only a paragraph's own terms change when it is left out, so the rest's
+        norm is the total's norm corrected on those terms (linear, not quadratic)."""
         total: Counter[str] = Counter(self.headline)
         for bag in self.bags:
             total.update(bag)
+        total_sq = sum(self._w(t, c) ** 2 for t, c in total.items())
         out = []
         for bag, vec in zip(self.bags, self.vectors, strict=True):
-            rest = total.copy()
-            rest.subtract(bag)
-            out.append(_cosine(vec, self.weigh(rest)))
+            dot, rest_sq = 0.0, total_sq
+            for term, count in bag.items():
+                full, rest = self._w(term, total[term]), self._w(term, total[term] - count)
+                rest_sq += rest * rest - full * full
+                dot += vec[term] * rest
+            norm = _norm(vec) * math.sqrt(max(rest_sq, 0.0))
+            out.append(dot / norm if norm else 0.0)
         return out
 
 
@@ -110,21 +123,21 @@ def paragraph_cohesion(texts: list[str], headline: str = "") -> list[Cohesion]:
     prefix_space = _Space([prefixes(t) for t in texts], prefixes(headline))
     loo = words_space.leave_one_out()
     loo_prefix = prefix_space.leave_one_out()
-    vectors = words_space.vectors
-    head_vec = words_space.weigh(words_space.headline)
+    vectors = [_unit(v) for v in words_space.vectors]
+    head_vec = _unit(words_space.weigh(words_space.headline))
     ordered = sorted(loo)
     median = ordered[len(ordered) // 2] or 1e-3
     out = []
     for i, vec in enumerate(vectors):
-        pairs = [_cosine(vec, other) for j, other in enumerate(vectors) if j != i]
-        near = [_cosine(vec, vectors[j]) for j in (i - 1, i + 1) if 0 <= j < len(vectors)]
+        pairs = [_dot(vec, other) for j, other in enumerate(vectors) if j != i]
+        near = [_dot(vec, vectors[j]) for j in (i - 1, i + 1) if 0 <= j < len(vectors)]
         out.append(
             Cohesion(
                 loo=loo[i],
                 loo_prefix=loo_prefix[i],
                 closest=max(pairs, default=0.0),
                 neighbour=max(near, default=0.0),
-                headline=_cosine(vec, head_vec),
+                headline=_dot(vec, head_vec),
                 relative=loo[i] / median,
             )
         )

@@ -82,21 +82,26 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     )
 
 
-def _names(block: Block, article: Article) -> tuple[int, int]:
-    """(names in the block, names of it found nowhere else in the article)."""
-    found = set(_NAME.findall(block.text))
+def _names(block: Block, article_text: str) -> tuple[int, int]:
+    """(names in the block, names of it found nowhere else in the article).
+    ``article_text`` is the casefolded text of every block plus the headline."""
+    found = {name.casefold() for name in _NAME.findall(block.text)}
     if not found:
         return 0, 0
-    elsewhere = " ".join(
-        [b.text for b in article.blocks if b.index != block.index]
-        + [article.headline or "", article.title or ""]
-    ).casefold()
-    return len(found), sum(1 for name in found if name.casefold() not in elsewhere)
+    own = block.text.casefold()
+    return len(found), sum(1 for name in found if article_text.count(name) <= own.count(name))
 
 
-def signals(block: Block, position: int, article: Article, cohesion: Cohesion) -> dict[str, float]:
-    """The evidence that a judged paragraph is off-topic, one value per weight."""
-    names, unseen = _names(block, article)
+def article_text(article: Article) -> str:
+    """Everything a name could appear in elsewhere: blocks, headline, title."""
+    parts = [b.text for b in article.blocks] + [article.headline or "", article.title or ""]
+    return "\n".join(parts).casefold()
+
+
+def signals(block: Block, position: int, text: str, cohesion: Cohesion) -> dict[str, float]:
+    """The evidence that a judged paragraph is off-topic, one value per weight;
+    ``text`` is :func:`article_text` of the article."""
+    names, unseen = _names(block, text)
     return {
         "bias": 1.0,
         "cohesion": cohesion.loo,
@@ -142,9 +147,10 @@ def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]
     threshold = config.threshold("topic", "threshold", -1.0)
     margin = config.threshold("topic", "extra_margin", 1.5)
     cohesion = paragraph_cohesion([b.text for b in paras], article.headline or article.title or "")
+    text = article_text(article)
     scored = []
     for i, (block, coh) in enumerate(zip(paras, cohesion, strict=True)):
-        sig = signals(block, i, article, coh)
+        sig = signals(block, i, text, coh)
         scored.append((sum(weights.get(k, 0.0) * v for k, v in sig.items()), block, sig))
     best = max(scored, key=lambda t: t[0])
     for score, block, sig in scored:
