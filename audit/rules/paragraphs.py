@@ -70,12 +70,12 @@ def _question(text: str, config: AuditConfig) -> bool:
     )
 
 
-def _cut_short(later: str, earlier: str, min_words: int, min_share: float) -> bool:
+def _cut_short(later: str, earlier: str, sizes: tuple[int, int], min_words: int, min_share: float) -> bool:
     """``later`` is ``earlier`` with its opening or closing sentences only
     (both normalized): a copy taken before the original was extended. The
     opposite (a later paragraph opening with an earlier, shorter one) is a
     standfirst expanded in the body, which is ordinary news writing."""
-    n_later, n_earlier = len(later.split()), len(earlier.split())
+    n_later, n_earlier = sizes
     if n_later < min_words or n_later >= n_earlier or n_later / n_earlier < min_share:
         return False
     return earlier.startswith(later + " ") or earlier.endswith(" " + later)
@@ -86,24 +86,44 @@ def _shingles(norm: str) -> frozenset:
     return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
 
 
+#: AQ201 and AQ202 share one comparison pass per article: (article, config, result).
+_LAST: tuple[Article, AuditConfig, list[Repeat]] | None = None
+
+
 def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
-    """Every later block that repeats an earlier candidate, minus layout runs."""
+    """Every later block that repeats an earlier candidate, minus layout runs.
+    The last result is remembered (by identity) so the two rules compare once."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is article and last[1] is config:
+        return last[2]
+    repeats = _find_repeats(article, config)
+    _LAST = (article, config, repeats)
+    return repeats
+
+
+def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
     near = config.threshold("paragraphs", "near_duplicate", 0.8)
     cut_words = config.threshold("paragraphs", "cut_min_words", 10)
     cut_share = config.threshold("paragraphs", "cut_min_share", 0.5)
     blocks = _candidates(article, config)
     norms = [normalize(b.text) for b in blocks]
+    sizes = [max(1, len(n.split())) for n in norms]
+    min_ratio = min(near, cut_share) * 0.9  # sizes further apart can match neither way
     found: dict[int, tuple[int, bool, float]] = {}  # position -> (original position, exact, sim)
     for j in range(len(blocks)):
+        closed_j = _closed(blocks[j].text)
         for i in range(j):
             if i in found:
                 continue  # compare with first occurrences only
+            if min(sizes[i], sizes[j]) / max(sizes[i], sizes[j]) < min_ratio and " " in norms[j]:
+                continue
             if norms[i] == norms[j]:
                 found[j] = (i, True, 1.0)
                 break
             score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
             if (score >= near and not norms[j].startswith(norms[i])) or (
-                _closed(blocks[j].text) and _cut_short(norms[j], norms[i], cut_words, cut_share)
+                closed_j and _cut_short(norms[j], norms[i], (sizes[j], sizes[i]), cut_words, cut_share)
             ):
                 # (a later paragraph that opens with the whole earlier one is
                 # a standfirst or summary expanded in the body: not a copy)
