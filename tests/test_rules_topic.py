@@ -114,3 +114,17 @@ def test_degenerate_articles_do_not_raise():
     assert findings(article(EN_HEADLINE.upper(), *caps)) == []
     bare = [p.replace(".", "").replace(",", "") for p in EN]
     assert findings(article(EN_HEADLINE, *bare)) == []
+
+
+def test_threshold_comes_from_the_config():
+    strict = load_config(
+        override={"rules": {"select": ["AQ3"]}, "thresholds": {"topic": {"threshold": 50.0}}}
+    )
+    en = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
+    assert [f.rule for f in audit_article(en, strict).findings] == []
+    no_dateline_weight = load_config(
+        override={"rules": {"select": ["AQ3"]}, "thresholds": {"topic": {"weights": {"dateline": 0.0}}}}
+    )
+    pasted = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
+    # Without the dateline the paragraph still stands out by cohesion and names alone.
+    assert [f.block for f in audit_article(pasted, no_dateline_weight).findings] == [3]
