@@ -88,6 +88,7 @@ class Progress:
         self.bar: Any = None
         self.task: Any = None
         self.last_line = 0.0
+        self.last_update = 0.0
 
     def __enter__(self) -> Progress:
         if self.enabled and self.console.is_terminal:
@@ -107,6 +108,10 @@ class Progress:
         spider = getattr(self.crawler, "spider", None)
         if spider is None:
             return
+        now = time.monotonic()
+        if now - self.last_update < 0.25:  # counting the ledger is O(URLs): not per item
+            return
+        self.last_update = now
         counts = spider.ledger.counts()
         done = spider.ledger.finished
         text = f"articles {counts['articles']}  failed {counts['failed']}  other {done - counts['articles'] - counts['failed']}"
@@ -173,6 +178,8 @@ def _crawl(
     settings.set("NEWSAUDIT_STATE_PATH", str(state_path), priority="cmdline")
     settings.set("NEWSAUDIT_FULL", full, priority="cmdline")
     settings.set("NEWSAUDIT_WARC", bool(getattr(args, "warc", False)), priority="cmdline")
+    if getattr(args, "redis", None):
+        settings.set("NEWSAUDIT_REDIS_URL", args.redis, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     progress = Progress(crawler, enabled=not args.no_progress)
@@ -222,6 +229,13 @@ def summarize(run_dir: Path) -> int:
     print("output:")
     for key, name in [*summary["files"].items(), ("summary", "run.json")]:
         print(f"  {key:<9} {run_dir / name}")
+    if summary.get("finish_reason") == "redis_unavailable":
+        print(
+            "newsaudit: this worker lost the shared Redis frontier and stopped (see the log above); "
+            "its unfinished requests stay in Redis for the next worker",
+            file=sys.stderr,
+        )
+        return 1
     if str(summary.get("finish_reason", "")).startswith("output_error"):
         print(f"newsaudit: {summary['finish_reason']}; the state is not advanced past it", file=sys.stderr)
         return 1

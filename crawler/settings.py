@@ -79,6 +79,10 @@ NEWSAUDIT_WORKERS = "auto"
 # response regardless, and the default 100 costs more reactor time than fetching the page.
 CONCURRENT_ITEMS = 8
 NEWSAUDIT_POOL_BACKLOG = 0
+# Distributed mode (``--redis URL``): workers share the frontier through scrapy-redis and
+# close once the shared queue has been empty, with nothing in flight anywhere, this long.
+NEWSAUDIT_REDIS_URL = None
+NEWSAUDIT_REDIS_IDLE_CLOSE = 5.0
 # Incremental runs: per-URL validators, content hash and version in SQLite, by default
 # <NEWSAUDIT_OUTPUT_DIR>/state.sqlite ("memory" keeps nothing between runs). NEWSAUDIT_FULL
 # re-fetches without conditional requests and re-emits unchanged articles.
@@ -116,3 +120,10 @@ def apply_site_settings(settings: Any, config: SiteConfig) -> None:
     """Set the site's settings at ``spider`` priority (before Scrapy freezes them)."""
     for key, value in site_settings(config).items():
         settings.set(key, value, priority="spider")
+    redis_url = settings.get("NEWSAUDIT_REDIS_URL")
+    if redis_url:  # distributed mode: the frontier lives in Redis (crawler/distributed.py)
+        from crawler.distributed import redis_settings
+
+        idle = settings.getfloat("NEWSAUDIT_REDIS_IDLE_CLOSE", 5.0)
+        for key, value in redis_settings(redis_url, config.name, idle).items():
+            settings.set(key, value, priority="spider")
