@@ -219,7 +219,7 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("idn_offsite_host", "http://ข่าว.example/a/x.html", "an IDN host in the sitemap (offsite)", "filtered", "offsite"),
     FaultCase("long_url", "/a/" + "x" * 2100 + ".html", "a 2100-character article URL", "filtered", "trap_long_url"),
     FaultCase("calendar_trap", "/calendar/", "a calendar linking next year forever", "filtered", "trap_calendar", listing=True),
-    FaultCase("pagination_trap", "/list", "pagination linking 20 pages ahead forever", "filtered", "trap_pattern_overflow", listing=True),
+    FaultCase("pagination_trap", "/list", "pagination linking 59 pages ahead forever", "filtered", "trap_pattern_overflow", listing=True),
     FaultCase("repeated_path_trap", "/section/", "a relative link that nests /section/ forever", "filtered", "trap_repeated_path", listing=True),
     FaultCase("depth_trap", "/calendar/", "the calendar's past runs into the depth cap", "filtered", "depth_limit", listing=True),
 )  # fmt: skip
@@ -323,7 +323,7 @@ class FaultSite:
             return _listing(f"Archive {year}", [f"/calendar/{year - 1}/", f"/calendar/{year + 1}/"])
         if path == "/list":
             page = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 1
-            ahead = [f"/list?page={p}" for p in range(page + 1, page + 21)]
+            ahead = [f"/list?page={p}" for p in range(page + 1, page + 60)]
             return _listing(
                 f"Latest news, page {page}",
                 ["/a/clean.html?utm_source=list", f"/a/tracked.html#p{page}", *ahead],

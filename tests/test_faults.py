@@ -29,7 +29,15 @@ from crawler.urls import normalize
 from tests.paths import CLI, ROOT
 
 #: Which terminal state each reason code belongs to (failures.jsonl carries the reason).
-FILTERED = {"offsite", "offsite_redirect", "denied_pattern", "depth_limit", "page_limit", "not_article", "not_fetched"}
+FILTERED = {
+    "offsite",
+    "offsite_redirect",
+    "denied_pattern",
+    "depth_limit",
+    "page_limit",
+    "not_article",
+    "not_fetched",
+}
 DISALLOWED_REASONS = {"robots_disallowed"}
 DUPLICATES = {"canonical_duplicate", "redirect_duplicate", "duplicate_content"}
 #: Pages the server serves only as redirect hops; they are not discovered URLs themselves.
@@ -58,24 +66,35 @@ def crawl(tmp_path_factory):
         config = tmp / "faults.toml"
         text = (SITES_DIR / "faults.toml").read_text(encoding="utf-8")
         config.write_text(text.replace("127.0.0.1:8809", f"127.0.0.1:{server.port}"), encoding="utf-8")
+        command = [str(CLI), "crawl", "--config", str(config), "--output-dir", str(tmp / "out"), "--no-progress",
+                   "--log-level", "INFO"]  # fmt: skip
         proc = subprocess.run(
-            [str(CLI), "crawl", "--config", str(config), "--output-dir", str(tmp / "out"), "--no-progress",
-             "--log-level", "INFO"],
+            [*command, "--run-id", "20260101T000000Z-faults-first"],
             capture_output=True, text=True, cwd=ROOT, timeout=300,
         )  # fmt: skip
         requests = server.requests
+        # A second run over the same output directory: its state makes articles "unchanged".
+        again = subprocess.run(
+            [*command, "--run-id", "20260101T000001Z-faults-again"],
+            capture_output=True, text=True, cwd=ROOT, timeout=300,
+        )  # fmt: skip
         site = server.site
     finally:
         server.stop()
-    runs = [p for p in (tmp / "out").iterdir() if p.is_dir()]
-    assert len(runs) == 1, (runs, proc.stdout + proc.stderr)
-    run_dir = runs[0]
     return {
-        "proc": proc,
-        "run_dir": run_dir,
+        **run_result(proc, tmp / "out" / "20260101T000000Z-faults-first"),
+        "again": run_result(again, tmp / "out" / "20260101T000001Z-faults-again"),
         "requests": requests,
         "site": site,
         "config": load_site_config(config),
+    }
+
+
+def run_result(proc: subprocess.CompletedProcess, run_dir: Path) -> dict:
+    assert (run_dir / "run.json").is_file(), proc.stdout + proc.stderr
+    return {
+        "proc": proc,
+        "run_dir": run_dir,
         "summary": json.loads((run_dir / "run.json").read_text(encoding="utf-8")),
         "articles": lines(run_dir / "articles.jsonl"),
         "failures": lines(run_dir / "failures.jsonl"),
@@ -139,6 +158,17 @@ def unaccounted(crawl) -> int:
     # Articles are published under their final URL; one line each, like every other outcome.
     records = len(crawl["articles"]) + len(crawl["failures"]) + len(crawl["rejects"]) + counts["unchanged"]
     return abs(counts["discovered"] - terminal) + abs(counts["discovered"] - records)
+
+
+def test_a_second_run_accounts_unchanged_articles_too(crawl):
+    again = crawl["again"]
+    assert crashes(again) == [], again["proc"].stderr[-3000:]
+    assert unaccounted(again) == 0
+    counts, first = again["summary"]["counts"], crawl["summary"]["counts"]
+    assert counts["unchanged"] == first["articles"] and counts["articles"] == 0
+    assert counts["discovered"] == first["discovered"]
+    for outcome in ("failed", "filtered", "disallowed", "duplicates"):
+        assert counts[outcome] == first[outcome], outcome
 
 
 def test_no_crash_no_record_lost_no_url_unaccounted(crawl):
