@@ -144,3 +144,32 @@ def test_articles_in_languages_langdetect_cannot_read_are_not_judged() -> None:
     )
     art = article([(icelandic, "no"), (icelandic + " Aftur.", "sv"), (EN_PARAGRAPH, "en")], "is")
     assert findings(art) == []
+
+
+def test_foreign_passage_glued_into_a_paragraph_is_flagged() -> None:
+    merged = (
+        "The council met on Monday to discuss the new budget for the coming year. "
+        "Members agreed that the roads and the schools need more money than before. "
+        "Die Regierung hat am Dienstag einen neuen Plan für den Ausbau der Schulen vorgestellt. "
+        "Nach Angaben des Ministeriums sollen die Arbeiten noch in diesem Jahr beginnen und bis zum Winter "
+        "abgeschlossen sein. "
+        "The mayor said a final vote is expected before the end of the month."
+    )
+    en = [
+        EN_PARAGRAPH,
+        "Officials said the evacuation centers in every village are ready for families tonight.",
+    ]
+    art = article([(en[0], "en"), (merged, "en"), (en[1], "en")], "en")
+    result = audit_article(art, ONLY)
+    assert [(f.type, f.rule, f.evidence) for f in result.findings] == [("language_mixing", "AQ602", merged)]
+    assert "German" in result.findings[0].message
+
+
+def test_a_single_foreign_phrase_in_a_paragraph_is_not_a_passage() -> None:
+    text = (
+        "The council met on Monday to discuss the new budget for the coming year. "
+        "One member joked that the plan was, as the Germans say, alles in Ordnung. "
+        "Members agreed that the roads and the schools need more money than before. "
+        "The mayor said a final vote is expected before the end of the month."
+    )
+    assert findings(article([(EN_PARAGRAPH, "en"), (text, "en")], "en")) == []

@@ -31,7 +31,7 @@ from audit.config import AuditConfig
 from audit.language import family, letter_count
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import words
+from audit.text import sentences, words
 
 FAMILY = "language_mixing"
 
@@ -145,3 +145,88 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
             f"but the article is in {_name(article.language or home)}",
             block=block.index,
         )
+
+
+@lru_cache(maxsize=1)
+def _lexicon_families() -> tuple[str, ...]:
+    """Language families with function words (or a script) to recognise a passage by."""
+    found = {family(c) or c for c in lexicon.available()}
+    return tuple(sorted(c for c in found if c == "th" or _function_words(c)))
+
+
+def _passage_language(text: str, home: str, low: float, high: float) -> str | None:
+    """The language of a sentence that reads as clearly not ``home``, or ``None``."""
+    if len(words(text)) < 6:
+        return None
+    own = native_share(text, home)
+    if own is None or own >= 2.5 * low:
+        return None
+    shares = {c: native_share(text, c) or 0.0 for c in _lexicon_families() if c != family(home)}
+    best = max(shares, key=shares.__getitem__, default=None)
+    if best is None:
+        return None
+    needed = 0.6 if best == "th" else high  # Thai is judged by script share
+    # Shared words ("in", "de", "a") leave a little of the home language in any text,
+    # so the foreign share must also dwarf it.
+    return best if shares[best] >= needed and (own < low or shares[best] >= 4 * own) else None
+
+
+@register(
+    "AQ602",
+    "foreign-language-passage",
+    FAMILY,
+    "warning",
+    "Sentences in another language inside a paragraph that is otherwise in the article's language.",
+)
+def foreign_language_passage(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    """Extraction sometimes glues a pasted paragraph onto its neighbour (a quote block,
+    a table cell), so the block's detected language is the article's. Function words
+    find the foreign run inside it without calling langdetect again."""
+    home = family(article.language)
+    if home is None or (article.language or "") not in detectable() or home not in _lexicon_families():
+        return
+    kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "quote", "list_item"]))
+    min_letters = int(config.threshold(FAMILY, "min_passage_letters", 150))
+    low = float(config.threshold(FAMILY, "passage_max_native_share", 0.04))
+    high = float(config.threshold(FAMILY, "passage_min_foreign_share", 0.2))
+    quoted_ok = set(config.threshold(FAMILY, "quoted_languages", {}).get(home, []))
+    tolerated = set(config.threshold(FAMILY, "tolerated_languages", {}).get(home, []))
+    lang = article.language or home
+    for block in article.blocks:
+        if (
+            block.kind not in kinds
+            or family(block.language) != home
+            or letter_count(block.text) < 2 * min_letters
+        ):
+            continue
+        parts = sentences(block.text)
+        if len(parts) < 3:
+            continue
+        tags = [_passage_language(p, lang, low, high) for p in parts]
+        if all(tags) or not any(tags):
+            continue
+        runs: list[tuple[str, list[str]]] = []
+        previous = None
+        for part, tag in zip(parts, tags, strict=True):
+            if tag and tag == previous:
+                runs[-1][1].append(part)
+            elif tag:
+                runs.append((tag, [part]))
+            previous = tag
+        for tag, run in runs:
+            text = " ".join(run)
+            if (
+                letter_count(text) < min_letters
+                or tag in tolerated
+                or _EMBED.search(text)
+                or _mostly_names(text)
+            ):
+                continue
+            if tag in quoted_ok and any(q in text for q in _OPEN_QUOTES):
+                continue
+            yield Flag(
+                evidence=block.text,
+                message=f"Paragraph in {_name(lang)} contains a passage in {_name(tag)}: '{text[:80]}'",
+                block=block.index,
+            )
+            break
