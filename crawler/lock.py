@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -23,7 +24,9 @@ class LockBusy(RuntimeError):
 
 
 def lock_path(state_dir: str | Path, site: str) -> Path:
-    return Path(state_dir) / f".newsaudit-{site}.lock"
+    # Site names are validated slugs already; re-slug so no name can point outside state_dir.
+    slug = re.sub(r"[^a-z0-9_-]+", "-", site.lower()).strip("-") or "site"
+    return Path(state_dir) / f".newsaudit-{slug}.lock"
 
 
 class RunLock:

@@ -403,6 +403,15 @@ def test_run_ids_that_would_escape_are_refused(tmp_path, run_id):
     assert not (tmp_path / "escape").exists()
 
 
+@pytest.mark.parametrize("site", ["../../etc", "a/b", "..", "/abs", "demo"])
+def test_lock_files_named_after_sites_stay_in_the_state_directory(tmp_path, site):
+    from crawler.lock import lock_path
+
+    path = lock_path(tmp_path, site)
+    assert path.parent == tmp_path and path.resolve().parent == tmp_path.resolve()
+    assert path.name.startswith(".newsaudit-") and "/" not in path.name
+
+
 def test_a_symlinked_run_directory_cannot_point_outside(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
