@@ -1,18 +1,22 @@
 """duplicate_paragraph: a paragraph repeated, exactly or nearly, later in the body.
 
-Only the repeats are flagged; the first occurrence is the legitimate one. Three
+Only the repeats are flagged; the first occurrence is the legitimate one. Several
 kinds of repetition are *not* a pasted paragraph, and are left alone:
 
-* short lines (a byline, "Photo: AFP"), which repeat legitimately;
-* captions and summary bullets that restate a body sentence: they are the lines
-  left without closing punctuation on a page whose prose has it;
+* short lines (a byline, "Photo: AFP", a disclaimer), which repeat legitimately;
+* captions and highlights that restate a body sentence: the same words with and
+  without the closing full stop;
 * a run of consecutive paragraphs repeating a consecutive run earlier on the
-  page: that is page layout rendered twice (a live blog's pinned post, an AMP
-  copy, a cookie dialog), not one paragraph pasted in.
+  page: page layout rendered twice (a live blog's pinned post, an AMP copy, a
+  cookie dialog), not one paragraph pasted in;
+* a line found three or more times (a caption per gallery slide), a one-sentence
+  question put to each interviewee, a numbered series ("Photo 2", "Photo 3");
+* a later paragraph that opens with a whole earlier one: a standfirst expanded
+  in the body.
 
 A near-duplicate is a paragraph whose word 3-shingles mostly match an earlier
-one, or which is an earlier paragraph cut short or extended by whole sentences
-(copies are often taken before or after another edit to the original).
+one, or which is an earlier paragraph cut short by whole sentences (a copy taken
+before the original was extended).
 """
 
 from __future__ import annotations
