@@ -6,11 +6,12 @@ page legitimately do not: captions, credits, bylines, teaser headlines, quote
 attributions ("...," she said), list entries. So a block is judged against its
 own page (house style): it is flagged only when it reads as prose, sits on a page
 whose prose is punctuated, and either stops on a word that cannot end a sentence
-("of", "yang", "của") or, failing that, is a full paragraph (several clauses)
-that stops on an ordinary word. Thai and other scripts written without
-sentence-final punctuation cannot be judged this way and are skipped rather than
-guessed at; so are blocks in another language than the article's (that is
-language_mixing).
+("of", "yang", "của"; ``lexicons/function_words.toml``) or, failing that, is a
+long paragraph that stops on an ordinary word as a rare anomaly: between two
+punctuated paragraphs, on a page with at most a couple of open endings. Thai and
+other scripts written without sentence-final punctuation cannot be judged this
+way and are skipped rather than guessed at; so are blocks in another script than
+the article's (a verse quoted in Arabic script in a Malay article).
 """
 
 from __future__ import annotations
