@@ -159,8 +159,8 @@ def _script(text: str) -> str:
 
 
 def _sentence_like(text: str) -> bool:
-    """Running text rather than a headline: some function words, mostly
-    lower-case words."""
+    """Running text rather than a headline: at least two function words, and
+    not mostly capitalised (names-heavy news prose still has a quarter in lower case)."""
     tokens = _TOKEN.findall(text)
     if not tokens:
         return False
