@@ -201,6 +201,8 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase("utf8_stray_bytes", "/a/stray-bytes.html", "Vietnamese UTF-8 with stray invalid bytes", "articles", None),
     FaultCase("control_chars", "/a/control.html", "control characters and a lone surrogate entity", "articles", None),
     FaultCase("script_text", "/a/script-text.html", "article text that is HTML/JS source", "articles", None),
+    FaultCase("jsonld_bomb", "/a/jsonld.html", "JSON-LD nested 50,000 levels deep", "articles", None),
+    FaultCase("deep_nesting", "/a/nested.html", "5,000 nested <div>s (libxml2 keeps 255 levels)", "articles", None),
     FaultCase("truncated_markup", "/a/truncated.html", "HTML cut off mid-tag (complete response)", "articles", None),
     FaultCase("malformed", "/a/malformed.html", "unclosed and misnested tags", "articles", None),
     FaultCase(
@@ -454,6 +456,12 @@ class FaultSite:
                 "&lt;img src=x onerror=alert(1)&gt; into the comment form, which printed them as text.</p>"
             )
             return _article("Comment form prints code as text", own, 3, extra=extra)
+        if path == "/a/jsonld.html":
+            head = '<script type="application/ld+json">' + "[" * 50000 + "]" * 50000 + "</script>"
+            return _article("Structured data nested beyond reason", own, 1, head=head)
+        if path == "/a/nested.html":
+            extra = "<div>" * 5000 + "<p>The deepest paragraph still reaches the feed.</p>" + "</div>" * 5000
+            return _article("Layout nested five thousand levels deep", own, 2, extra=extra)
         if path == "/a/truncated.html":
             page = _page("Flood barrier contract signed", own, 4)
             return Reply(body=page.encode()[: page.encode().index(b"</article>") - 40])

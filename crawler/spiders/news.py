@@ -66,7 +66,7 @@ def article_signals(response: TextResponse) -> list[str]:
     for raw in response.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken or hostile (deeply nested) JSON-LD
             continue
         for node in data if isinstance(data, list) else [data]:
             kind = node.get("@type") if isinstance(node, dict) else None
