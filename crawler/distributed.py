@@ -14,7 +14,7 @@ On top of scrapy-redis, this module keeps the feed's accounting exact across wor
   belongs to the worker that pops it from the shared queue; each worker's ``run.json``
   counts its own URLs and adds up, and the union of the workers' files is the crawl.
 - **No URL lost to a dead worker.** A popped request is recorded in the worker's
-  in-flight hash until its outcome is written. Workers heartbeat; when one stops
+  in-flight set until its outcome is written. Workers heartbeat; when one stops
   (stopped cleanly, its unfinished requests are pushed back at close; killed, a
   surviving or next worker finds its heartbeat expired and re-queues its in-flight
   requests). A worker killed between writing a record and clearing it may have that
@@ -49,6 +49,16 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 2.0
 HEARTBEAT_TTL = 10  # a worker silent this long is dead; its in-flight requests are re-queued
 REASON = "redis_unavailable"
+
+# Pop the highest-priority request *and* record it as in flight in one atomic step, so a
+# worker killed between the two cannot lose it (the reliable-queue pattern).
+_POP_INTO_INFLIGHT = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #r == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('SADD', KEYS[2], r[1])
+return r[1]
+"""
 
 
 class RedisUnavailable(RuntimeError):
@@ -174,6 +184,7 @@ class SharedScheduler(RedisScheduler):
         instance.lost_reason = None
         instance.idle_since = None
         instance.beat_call = None
+        instance.taken = {}  # in-flight key -> the encoded request in the worker's in-flight set
         crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(instance.on_left_downloader, signal=signals.request_left_downloader)
         return instance
@@ -187,6 +198,7 @@ class SharedScheduler(RedisScheduler):
             spider.ledger = SharedLedger(self)
         super().open(spider)
         self.inflight_key = self.k["inflight"] + self.worker
+        self.pop_script = self.server.register_script(_POP_INTO_INFLIGHT)
         try:
             self.server.sadd(self.k["workers"], self.worker)
             self.beat()
@@ -204,14 +216,15 @@ class SharedScheduler(RedisScheduler):
         if self.beat_call is not None and self.beat_call.running:
             self.beat_call.stop()
         if self.lost_reason is not None:
-            return  # Redis is gone: the in-flight hash stays for a later worker to re-queue
+            return  # Redis is gone: the in-flight set stays for a later worker to re-queue
         try:
             # Popped but never finished (a stop signal, closespider): back to the queue, and
             # not ours any more, so this run does not also record them as unfetched.
-            left = self.server.hgetall(self.inflight_key)
-            for field, data in left.items():
-                self.queue.push(self.queue._decode_request(_raw(data)))
-                self.spider.ledger.hand_off(_text(field))
+            left = self.server.smembers(self.inflight_key)
+            for data in left:
+                request = self.queue._decode_request(_raw(data))
+                self.queue.push(request)
+                self.spider.ledger.hand_off(_key(request))
             self.server.delete(self.inflight_key, self.k["alive"] + self.worker)
             self.server.srem(self.k["workers"], self.worker)
             if left:
@@ -260,10 +273,12 @@ class SharedScheduler(RedisScheduler):
         if self.lost_reason is not None:
             return None
         try:
-            request = self.queue.pop(self.idle_before_close)
-            if request is not None:
+            data = self.pop_script(keys=[self.queue.key, self.inflight_key])
+            request = None
+            if data is not None:
+                request = self.queue._decode_request(_raw(data))
+                self.taken[_key(request)] = data
                 self.crawler.stats.inc_value("scheduler/dequeued/redis")
-                self.server.hset(self.inflight_key, _key(request), self.queue._encode_request(request))
         except RedisError as exc:
             self.lost(exc)
             return None
@@ -295,11 +310,13 @@ class SharedScheduler(RedisScheduler):
             self.lost(exc)
             return True
 
-    def done(self, url: str) -> None:
-        if self.lost_reason is not None:
+    def done(self, key: str) -> None:
+        """The request under ``key`` has been dealt with: drop it from the in-flight set."""
+        data = self.taken.pop(key, None)
+        if data is None or self.lost_reason is not None:
             return
         try:
-            self.server.hdel(self.inflight_key, url)
+            self.server.srem(self.inflight_key, data)
         except RedisError as exc:
             self.lost(exc)
 
@@ -329,8 +346,8 @@ class SharedScheduler(RedisScheduler):
         except RedisError:
             self.server.srem(self.k["workers"], worker)  # nothing in flight (or another took it)
             return
-        entries = self.server.hgetall(reclaim)
-        for data in entries.values():
+        entries = self.server.smembers(reclaim)
+        for data in entries:
             self.queue.push(self.queue._decode_request(_raw(data)))
         self.server.delete(reclaim)
         self.server.srem(self.k["workers"], worker)
@@ -342,7 +359,7 @@ class SharedScheduler(RedisScheduler):
             return True
         for raw_worker in self.server.smembers(self.k["workers"]):
             worker = _text(raw_worker)
-            if worker != self.worker and self.server.hlen(self.k["inflight"] + worker):
+            if worker != self.worker and self.server.scard(self.k["inflight"] + worker):
                 return True
         return False
 
@@ -351,8 +368,9 @@ class SharedScheduler(RedisScheduler):
             return
         try:
             # Idle means every request this worker took has been dealt with: whatever is
-            # left in its in-flight hash (a request a middleware dropped) is stale.
+            # left in its in-flight set (a request a middleware dropped) is stale.
             self.server.delete(self.inflight_key)
+            self.taken.clear()
             self.beat()
             busy = self.busy_elsewhere()
         except RedisError as exc:
