@@ -180,6 +180,8 @@ def _crawl(
     settings.set("NEWSAUDIT_WARC", bool(getattr(args, "warc", False)), priority="cmdline")
     if getattr(args, "redis", None):
         settings.set("NEWSAUDIT_REDIS_URL", args.redis, priority="cmdline")
+    if getattr(args, "workers", None) is not None:
+        settings.set("NEWSAUDIT_WORKERS", args.workers, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     progress = Progress(crawler, enabled=not args.no_progress)

@@ -14,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="a site config TOML file anywhere")
     add_crawl_options(parser)
     parser.add_argument(
+        "--workers",
+        metavar="N",
+        help="extraction/audit processes: 'auto' (one per core, the default) or a number; 0 runs them "
+        "inline on the crawler's thread",
+    )
+    parser.add_argument(
         "--redis",
         metavar="URL",
         help="distributed mode: share the frontier with other workers through scrapy-redis "
@@ -33,6 +39,14 @@ def run(args: argparse.Namespace) -> int:
     except (SiteConfigError, ValueError) as exc:
         print(f"newsaudit crawl: {exc}", file=sys.stderr)
         return 2
+    if args.workers is not None:
+        from crawler.pool import resolve_workers
+
+        try:
+            resolve_workers(args.workers)
+        except ValueError as exc:
+            print(f"newsaudit crawl: --workers: {exc}", file=sys.stderr)
+            return 2
     if args.redis:
         from crawler.distributed import RedisUnavailable, check_redis, flush_site, redact
 
