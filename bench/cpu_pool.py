@@ -99,15 +99,18 @@ def pooled(
 
 
 def measure(
-    pages: list[tuple[str, str, str, str | None]], workers: int, backlog: int | None = None
+    pages: list[tuple[str, str, str, str | None]],
+    workers: int,
+    backlog: int | None = None,
+    pool_only: bool = False,
 ) -> dict[str, Any]:
-    single = single_process(pages)
+    single = 0.0 if pool_only else single_process(pages)
     pool = pooled(pages, workers, backlog)
     return {
         "pages": len(pages),
         "single_pages_per_second": single,
         "pool_pages_per_second": pool["pages_per_second"],
-        "ratio": pool["pages_per_second"] / single,
+        "ratio": pool["pages_per_second"] / single if single else 0.0,
         "workers": pool["workers"],
         "backlog": pool["backlog"],
         "in_order": pool["in_order"],
@@ -124,10 +127,13 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=None, help="default: the pipeline's (4 per worker)")
     parser.add_argument("--corpus", action="store_true", help="real pages from ../shared/corpus")
     parser.add_argument("--json", action="store_true", help="print one JSON line only")
+    parser.add_argument(
+        "--pool-only", action="store_true", help="skip the single-process loop (bench/crawl.py)"
+    )
     args = parser.parse_args()
     pages = corpus_pages(args.pages) if args.corpus else bulk_pages(args.pages)
     load_before = load_average()
-    result = measure(pages, args.workers, args.backlog)
+    result = measure(pages, args.workers, args.backlog, args.pool_only)
     result["load_before"], result["load_after"] = load_before, load_average()
     if args.json:
         print(json.dumps(result))
