@@ -123,7 +123,7 @@ def _reason(sig: dict[str, float]) -> str:
     if sig["dateline"]:
         parts.append("opens with a dateline of its own")
     if sig["unseen_names"] >= 0.5:
-        parts.append("names people or places found nowhere else in the article")
+        parts.append("most of the names it mentions appear nowhere else in the article")
     if sig["truncated"]:
         parts.append("is cut off mid-sentence")
     parts.append(
