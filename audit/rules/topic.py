@@ -26,7 +26,7 @@ from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.rules.truncation import ends_mid_sentence
+from audit.rules.truncation import ends_mid_sentence, unpunctuated_script
 from audit.text import words
 
 #: "JICA - 1 Juli, ...", "JAKARTA - 1 July, ...", "REUTERS - 3 March, ...": a
@@ -113,7 +113,7 @@ def signals(block: Block, position: int, text: str, cohesion: Cohesion) -> dict[
         "unseen_names": unseen / names if names else 0.0,
         "shares_a_name": 1.0 if names > unseen else 0.0,
         "dateline": 1.0 if position > 0 and DATELINE.match(block.text) else 0.0,
-        "truncated": 1.0 if ends_mid_sentence(block.text) else 0.0,
+        "truncated": 1.0 if ends_mid_sentence(block.text) and not unpunctuated_script(block.text) else 0.0,
         "log_words": math.log(max(1, len(words(block.text)))),
     }
 

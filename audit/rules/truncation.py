@@ -65,7 +65,8 @@ def _dangling_words(lang: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _unpunctuated_script(text: str) -> bool:
+def unpunctuated_script(text: str) -> bool:
+    """Thai, Lao, Khmer, Myanmar: no sentence-final punctuation to judge by."""
     sample = text[-200:]
     return len(_UNPUNCTUATED_SCRIPT.findall(sample)) > len(sample) / 4
 
@@ -172,7 +173,7 @@ def _sentence_like(text: str) -> bool:
 def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
-    if _unpunctuated_script(block.text) or _script(block.text) != script:
+    if unpunctuated_script(block.text) or _script(block.text) != script:
         return False  # Thai; a verse quoted in Arabic script in a Malay article
     return len(words(block.text)) >= config.threshold("truncation", "min_words", 6)
 
