@@ -35,18 +35,25 @@ def _unspaced(text: str) -> bool:
 
 
 def terms(text: str) -> Counter[str]:
-    """Content terms: words of 3+ letters that are not function words, or
-    character trigrams for unspaced scripts."""
+    """Content terms: words of 3+ letters that are not function words, plus
+    pairs of adjacent non-function words (compounds such as "health care",
+    and Vietnamese words, which are written as separate syllables: "bảo hiểm"),
+    or character trigrams for unspaced scripts."""
     if _unspaced(text):
         compact = re.sub(r"\s+", "", text.casefold())
         return Counter(compact[i : i + 3] for i in range(len(compact) - 2))
     stop = function_words()
-    return Counter(w for w in words(text) if len(w) >= 3 and w not in stop and not w.isdigit())
+    tokens = words(text)
+    bag = Counter(w for w in tokens if len(w) >= 3 and w not in stop and not w.isdigit())
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        if a not in stop and b not in stop and not a.isdigit() and not b.isdigit():
+            bag[a + " " + b] += 1
+    return bag
 
 
 def prefixes(text: str) -> Counter[str]:
-    """Content terms cut to 5 letters: a cheap, language-neutral stemmer."""
-    return Counter(t[:5] for t in terms(text).elements())
+    """Content words cut to 5 letters: a cheap, language-neutral stemmer."""
+    return Counter(t[:5] for t in terms(text).elements() if " " not in t)
 
 
 def _norm(vec: dict[str, float]) -> float:
