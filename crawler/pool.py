@@ -14,8 +14,10 @@ results back on the reactor thread, with two guarantees the pipeline relies on:
   ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, so memory stays bounded end to end.
 
 A worker that dies (killed, out of memory, a crash in a C extension) breaks the
-executor; its tasks conclude with the :class:`BrokenProcessPool` error (the caller
-records them) and the next submission starts a fresh executor.
+executor, failing every task in flight. A fresh executor is started and those tasks
+run once more, one at a time; a task that breaks the pool twice concludes with the
+:class:`BrokenProcessPool` error (the caller records it), so one poisonous page costs
+that page, not the crawl.
 """
 
 from __future__ import annotations
@@ -70,7 +72,10 @@ def _quiet_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, 
 
 @dataclass
 class _Task:
+    fn: Callable[..., Any] | None
+    args: tuple[Any, ...]
     conclude: Callable[[Any], Any]
+    attempts: int = 0
     done: Deferred[Any] = field(default_factory=Deferred)
     ready: bool = False
     outcome: Any = None  # the result, or the exception the task raised
@@ -97,6 +102,8 @@ class OrderedPool:
         self._executor: ProcessPoolExecutor | None = None
         self.restarts = 0
         self.closed = False
+        self._suspects: deque[_Task] = deque()  # tasks in flight when a worker died
+        self._suspect: _Task | None = None  # the one being retried
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -133,39 +140,59 @@ class OrderedPool:
     def _start(
         self, fn: Callable[..., Any] | None, args: tuple[Any, ...], conclude: Callable[[Any], Any]
     ) -> Deferred:
-        task = _Task(conclude)
+        task = _Task(fn, args, conclude)
         self._queue.append(task)
         if fn is None:  # nothing to compute: the task only keeps its place in the order
             self._finish(task, None)
-            return task.done
+        else:
+            self._run(task)
+        return task.done
+
+    def _run(self, task: _Task) -> None:
+        assert task.fn is not None
+        task.attempts += 1
         try:
-            future = self._pool().submit(fn, *args)
+            future = self._pool().submit(task.fn, *task.args)
         except BrokenProcessPool as exc:
             self._restart(exc)
             try:
-                future = self._pool().submit(fn, *args)
+                future = self._pool().submit(task.fn, *task.args)
             except Exception as again:  # noqa: BLE001 - concluded (recorded) like any failure
                 self._finish(task, again)
-                return task.done
+                return
         except Exception as exc:  # noqa: BLE001
             self._finish(task, exc)
-            return task.done
+            return
         from twisted.internet import reactor
 
         executor = self._executor
         future.add_done_callback(lambda f: reactor.callFromThread(self._collect, task, f, executor))
-        return task.done
 
     def _collect(self, task: _Task, future: Future[Any], executor: ProcessPoolExecutor | None) -> None:
+        if task is self._suspect:
+            self._suspect = None
         try:
             outcome = future.result()
         except BrokenProcessPool as exc:
             if executor is self._executor:  # not a late report from an executor already replaced
                 self._restart(exc)
+            if task.attempts < 2 and not self.closed:
+                # Every task in flight fails with the one that killed the worker. Each runs
+                # once more, one suspect at a time, so the killer cannot take the innocent
+                # down with it again; only a task that breaks the pool twice is a failure.
+                self._suspects.append(task)
+                self._next_suspect()
+                return
             outcome = exc
         except BaseException as exc:  # noqa: BLE001 - a task's error is its outcome
             outcome = exc
         self._finish(task, outcome)
+        self._next_suspect()
+
+    def _next_suspect(self) -> None:
+        if self._suspect is None and self._suspects and not self.closed:
+            self._suspect = self._suspects.popleft()
+            self._run(self._suspect)
 
     def _finish(self, task: _Task, outcome: Any) -> None:
         task.outcome, task.ready = outcome, True
