@@ -184,8 +184,8 @@ def _furniture(text: str, config: AuditConfig) -> bool:
         return True  # "Related: ...", "Photo: ..."
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
-    if re.search(r";\s*\w+$", text):
-        return True  # an enumeration: "(a) ...; atau", "...; and"
+    if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text):
+        return True  # an enumeration, or a list set as one paragraph: "(a) ...; atau", "- Read on ..."
     tail = tail_sentence(text)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
