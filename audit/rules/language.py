@@ -112,7 +112,7 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
     kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "quote", "list_item"]))
     min_letters = int(config.threshold(FAMILY, "min_letters", 80))
     min_native = float(config.threshold(FAMILY, "min_native_share", 0.1))
-    max_other = float(config.threshold(FAMILY, "max_other_share", 0.3))
+    max_other = float(config.threshold(FAMILY, "max_other_share", 0.2))
     groups = config.threshold(FAMILY, "confusable", [])
     quoted_ok = set(config.threshold(FAMILY, "quoted_languages", {}).get(home, []))
     tolerated = set(config.threshold(FAMILY, "tolerated_languages", {}).get(home, []))
@@ -123,7 +123,7 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
         other = family(block.language)
         if other == home or other is None or other in tolerated or _confusable(home, other, groups):
             continue
-        if other in quoted_ok and block.text.lstrip()[:1] in _OPEN_QUOTES:
+        if other in quoted_ok and (block.kind == "quote" or block.text.lstrip()[:1] in _OPEN_QUOTES):
             continue  # e.g. an English statement quoted in a Filipino or Malaysian story
         if letter_count(block.text) < min_letters:
             continue
