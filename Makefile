@@ -40,6 +40,8 @@ format: install
 bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/audit_speed.py
+	$(BIN)/python bench/cpu_pool.py
+	$(BIN)/python bench/crawl.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

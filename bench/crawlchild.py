@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("mode", choices=["full", "bare"])
     parser.add_argument("config")
     parser.add_argument("--workers", default="auto")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -45,6 +46,9 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="newsaudit-bench-out-")
     settings.set("NEWSAUDIT_OUTPUT_DIR", tmp)
     settings.set("NEWSAUDIT_WORKERS", args.workers)
+    for pair in args.settings:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
     marks: dict[str, Any] = {"first": None, "last": None, "pages": 0}
 
     def seen(*_: Any, **__: Any) -> None:

@@ -41,10 +41,11 @@ def tree_rss(proc: psutil.Process) -> tuple[int, int]:
     return own, total
 
 
-def measured_crawl(pages: int, workers: str) -> dict[str, Any]:
+def measured_crawl(pages: int, workers: str, extra: list[str] | None = None) -> dict[str, Any]:
     with bulk_site(pages) as site:
         child = subprocess.Popen(
-            [PYTHON, "-m", "bench.crawlchild", "full", str(site.config), "--workers", workers],
+            [PYTHON, "-m", "bench.crawlchild", "full", str(site.config), "--workers", workers]
+            + [arg for pair in extra or [] for arg in ("-s", pair)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -78,10 +79,11 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--workers", default="auto")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     print(f"load average before: {load_average()}")
-    small = measured_crawl(args.small, args.workers)
-    large = measured_crawl(args.large, args.workers)
+    small = measured_crawl(args.small, args.workers, args.settings)
+    large = measured_crawl(args.large, args.workers, args.settings)
     print(f"load average after : {load_average()}")
     for r in (small, large):
         assert r["counts"]["articles"] == r["pages"], r["counts"]
