@@ -24,15 +24,16 @@ FLOORS: dict[str, dict[str, float | None]] = {
     "unsourced_statistic": {"precision": None, "recall": 0.93},
     "language_mixing": {"precision": 0.94, "recall": 0.9},
     "boilerplate": {"precision": 0.85, "recall": 0.97},
-    "repeated_heading": {"precision": None, "recall": None},
-    "duplicate_paragraph": {"precision": None, "recall": None},
-    "off_topic_paragraph": {"precision": None, "recall": None},
-    "truncated_text": {"precision": None, "recall": None},
+    "repeated_heading": {"precision": 0.98, "recall": 0.95},
+    "duplicate_paragraph": {"precision": 0.94, "recall": 0.92},
+    "off_topic_paragraph": {"precision": 0.85, "recall": 0.69},
+    "truncated_text": {"precision": 0.80, "recall": 0.62},
 }
 #: Ceilings on the share of sourced controls flagged, per type.
 MAX_CONTROLS_FLAGGED = {"unsourced_statistic": 0.03}
-#: Ceiling on false flags per 100 clean pages, all types (None until every rule meets 5).
-MAX_FALSE_FLAGS_PER_100_CLEAN: float | None = None
+#: Ceiling on false flags per 100 clean pages, all types. Measured 6.2 (issue 3's target
+#: is 5; see the README): the ceiling keeps it from getting worse.
+MAX_FALSE_FLAGS_PER_100_CLEAN: float | None = 7.0
 #: Ceiling per type on flags per 100 clean pages, for non-genuine types already tuned.
 MAX_CLEAN_FLAGS_PER_100 = {"language_mixing": 3.0}
 
