@@ -58,6 +58,7 @@ def main() -> None:
     def done() -> None:
         marks["pages"] += 1
         marks["last"] = time.perf_counter()
+        marks["last_epoch"] = time.time()
 
     class BareSpider(SitemapSpider):
         """Fetches every page the sitemap lists; does nothing with it."""
@@ -101,6 +102,7 @@ def main() -> None:
         "window_seconds": window,
         "pages_per_second": marks["pages"] / window if window > 0 else 0.0,
         "wall_seconds": wall,
+        "last_page_epoch": marks.get("last_epoch"),
         "output": tmp,
     }
     if args.mode == "full":

@@ -78,6 +78,9 @@ NEWSAUDIT_WORKERS = "auto"
 # An article response yields one item; Scrapy starts CONCURRENT_ITEMS asyncio tasks per
 # response regardless, and the default 100 costs more reactor time than fetching the page.
 CONCURRENT_ITEMS = 8
+# Responses waiting for the pool each hold a parsed tree; past this many body bytes in the
+# scraper, Scrapy stops starting downloads (the default 5 MB is thousands of small pages).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 NEWSAUDIT_POOL_BACKLOG = 0
 # Distributed mode (``--redis URL``): workers share the frontier through scrapy-redis and
 # close once the shared queue has been empty, with nothing in flight anywhere, this long.
