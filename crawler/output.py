@@ -82,9 +82,12 @@ class JsonlWriter:
             raise OutputError(f"cannot open {self.path} for writing: {exc.strerror}") from exc
 
     def write(self, record: dict[str, Any]) -> None:
+        self.write_line(dumps_line(record))
+
+    def write_line(self, data: bytes) -> None:
+        """Append one complete line already serialised by :func:`dumps_line` (e.g. in a pool worker)."""
         if self._fd is None:
             raise OutputError(f"{self.path} is closed")
-        data = dumps_line(record)
         view = memoryview(data)
         start = os.lseek(self._fd, 0, os.SEEK_END)
         try:

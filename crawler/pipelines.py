@@ -16,10 +16,12 @@ items arrived, so a pooled run reaches the same outcomes as an inline one.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +31,20 @@ from audit import schema
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
-from audit.model import SCHEMA_VERSION, AuditResult, ExtractionFailure
-from audit.records import content_hash, failure_record, feed_record, now_iso
+from audit.model import SCHEMA_VERSION, ExtractionFailure
+from audit.records import failure_record, feed_record, now_iso
 from crawler import lock as site_lock
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
-from crawler.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize, write_json
+from crawler.output import (
+    JsonlWriter,
+    OutputError,
+    dumps_line,
+    new_run_id,
+    run_directory,
+    sanitize,
+    write_json,
+)
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.recovery import recover
 from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateError, StateStore
@@ -54,12 +64,28 @@ def init_worker(audit_override: dict[str, Any] | None) -> None:
     _WORKER_CONFIG = load_config(override=audit_override or None)
 
 
-def analyse_page(
-    body: str, article_url: str, source: str, language_hint: str | None, config: Any = None
-) -> tuple[AuditResult, str] | ExtractionFailure:
-    """Extract and audit one page: the pure, CPU-heavy half, run in a pool worker.
+@dataclass(frozen=True)
+class Analysis:
+    """What a worker sends back for an article: small, and ready to write."""
 
-    Returns the audit result and its content hash, or the extraction failure.
+    digest: str  # content hash
+    score: int
+    finding_types: tuple[str, ...]
+    line: bytes  # the feed record (as version 1, no previous hash), serialised
+    problems: list[Any]  # its schema errors (empty: valid)
+
+
+def analyse_page(
+    body: str,
+    article_url: str,
+    source: str,
+    language_hint: str | None,
+    context: dict[str, Any],
+    config: Any = None,
+) -> Analysis | ExtractionFailure:
+    """Extract, audit, build, validate and serialise one page's record: the pure,
+    CPU-heavy half, run in a pool worker. ``context`` carries the record's run fields
+    (``site``, ``run_id``, ``fetched_at``, ``http_status``).
     """
     # Lone surrogates (from a lenient decoder upstream) would make lxml refuse the page.
     extraction = extract_article(sanitize(body), url=article_url, language_hint=language_hint, source=source)
@@ -67,7 +93,14 @@ def analyse_page(
         return extraction.failure
     assert extraction.article is not None
     result = audit_article(extraction.article, config if config is not None else _WORKER_CONFIG)
-    return result, content_hash(result.article)
+    record = feed_record(result, url=article_url, version=1, previous_hash=None, **context)
+    return Analysis(
+        digest=record["content_hash"],
+        score=result.score,
+        finding_types=tuple(f.type for f in result.findings),
+        line=dumps_line(record),
+        problems=schema.errors("article", record),
+    )
 
 
 def build_report_if_available(run_dir: Path) -> Path | None:
@@ -162,7 +195,7 @@ class AuditPipeline:
 
         assert self.pool is not None
         if isinstance(item, PageItem):
-            args = (item.body, item.article_url, item.url, item.language_hint)
+            args = (item.body, item.article_url, item.url, item.language_hint, self.record_context(item))
             done = self.pool.submit(analyse_page, args, lambda outcome: self.conclude(item, outcome))
         else:  # an outcome waits its turn too, so records keep the order items arrived in
             done = self.pool.submit(None, (), lambda _: self.process_item_inline(item))
@@ -231,11 +264,24 @@ class AuditPipeline:
     def process_page(self, item: PageItem) -> None:
         try:
             outcome: Any = analyse_page(
-                item.body, item.article_url, item.url, item.language_hint, self.audit_config
+                item.body,
+                item.article_url,
+                item.url,
+                item.language_hint,
+                self.record_context(item),
+                self.audit_config,
             )
         except Exception as exc:  # noqa: BLE001 - recorded like a pooled failure
             outcome = exc
         self.conclude(item, outcome)
+
+    def record_context(self, item: PageItem) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "run_id": self.run_id,
+            "fetched_at": item.fetched_at,
+            "http_status": item.http_status,
+        }
 
     def conclude(self, item: PageItem, outcome: Any) -> None:
         """The bookkeeping half of a page, on the reactor thread, in arrival order."""
@@ -250,7 +296,8 @@ class AuditPipeline:
                 OutcomeItem(item.url, "failed", outcome.reason, outcome.detail, "extract", item.http_status)
             )
             return
-        result, digest = outcome
+        analysis: Analysis = outcome
+        digest = analysis.digest
         if self.output_error is not None:  # stopping: emit nothing the state could not follow
             self.finish(item.url, "failed", "output_error")
             return
@@ -279,35 +326,30 @@ class AuditPipeline:
             version, previous_hash = previous.version, previous.previous_hash
         else:
             version, previous_hash = previous.version + 1, previous.content_hash
-        record = feed_record(
-            result,
-            site=self.site,
-            url=item.article_url,
-            run_id=self.run_id,
-            fetched_at=item.fetched_at,
-            http_status=item.http_status,
-            version=version,
-            previous_hash=previous_hash,
-        )
-        problems = schema.errors("article", record)
+        line, problems, record = analysis.line, analysis.problems, None
+        if version != 1 or previous_hash is not None:  # a later version: patch, re-validate
+            record = json.loads(analysis.line)
+            record["version"], record["previous_hash"] = version, previous_hash
+            line, problems = dumps_line(record), schema.errors("article", record)
         if problems:
+            record = record if record is not None else json.loads(line)
             self.writers["rejects"].write(
                 {"schema_version": SCHEMA_VERSION, "url": item.url, "errors": problems, "record": record}
             )
             self.finish(item.url, "rejected", "schema_invalid")
             return
         try:
-            self.writers["articles"].write(record)
+            self.writers["articles"].write_line(line)
         except OutputError as exc:
             self.output_failed(exc)
             self.finish(item.url, "failed", "output_error")
             return
-        summary = {"score": result.score, "findings": dict(Counter(f.type for f in result.findings))}
+        summary = {"score": analysis.score, "findings": dict(Counter(analysis.finding_types))}
         self.defer_state(
             lambda: self.store.remember(
                 item.article_url,
                 content_hash=digest,
-                version=record["version"],
+                version=version,
                 etag=item.etag,
                 last_modified=item.last_modified,
                 previous_hash=previous_hash,
@@ -315,7 +357,7 @@ class AuditPipeline:
                 run_id=self.run_id,
             )
         )
-        self.findings.update(f.type for f in result.findings)
+        self.findings.update(analysis.finding_types)
         self.finish(item.url, "articles")
 
     # -- state, in groups ---------------------------------------------------------------
