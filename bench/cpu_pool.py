@@ -24,29 +24,34 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def bulk_pages(n: int) -> list[tuple[str, str, str, str | None]]:
-    """(body, article_url, source, language_hint) for ``n`` generated article pages."""
+def _context() -> dict[str, Any]:
+    """The run fields of a feed record, as the pipeline passes them."""
+    return {"site": "bench", "run_id": "bench", "fetched_at": "2025-11-24T08:00:00Z", "http_status": 200}
+
+
+def bulk_pages(n: int) -> list[tuple[Any, ...]]:
+    """``analyse_page`` arguments for ``n`` generated article pages."""
     from crawler.demo.bulk import BulkSite
 
     site = BulkSite("http://127.0.0.1:8808", articles=n)
     out = []
     for path in site.article_paths():
         url = site.url(path)
-        out.append((site.render(path).body.decode("utf-8"), url, url, path[1:3]))
+        out.append((site.render(path).body.decode("utf-8"), url, url, path[1:3], _context()))
     return out
 
 
-def corpus_pages(n: int) -> list[tuple[str, str, str, str | None]]:
+def corpus_pages(n: int) -> list[tuple[Any, ...]]:
     from bench.corpus import pages
 
     out = []
     for page in pages(n):
         body = page.html.decode("utf-8", errors="replace")
-        out.append((body, page.url or page.id, page.url or page.id, page.language or None))
+        out.append((body, page.url or page.id, page.url or page.id, page.language or None, _context()))
     return out
 
 
-def single_process(pages: list[tuple[str, str, str, str | None]]) -> float:
+def single_process(pages: list[tuple[Any, ...]]) -> float:
     """Pages per second of a plain loop in this process."""
     from audit.config import load_config
     from crawler.pipelines import analyse_page
@@ -59,9 +64,7 @@ def single_process(pages: list[tuple[str, str, str, str | None]]) -> float:
     return len(pages) / (time.perf_counter() - start)
 
 
-def pooled(
-    pages: list[tuple[str, str, str, str | None]], workers: int, backlog: int | None
-) -> dict[str, Any]:
+def pooled(pages: list[tuple[Any, ...]], workers: int, backlog: int | None) -> dict[str, Any]:
     """Pages per second through the pipeline's OrderedPool, driven by a Twisted reactor."""
     from twisted.internet import reactor
     from twisted.internet.defer import DeferredList, inlineCallbacks
@@ -77,7 +80,12 @@ def pooled(
     def drive() -> Any:
         try:
             # Warm-up: one page per worker (spawned workers import trafilatura etc. first).
-            yield DeferredList([pool.submit(analyse_page, pages[0], lambda r: r) for _ in range(workers)])
+            warm = yield DeferredList(
+                [pool.submit(analyse_page, pages[0], lambda r: r) for _ in range(workers)]
+            )
+            for ok, value in warm:
+                if not ok or isinstance(value, BaseException):
+                    raise RuntimeError(f"the pool cannot analyse a page: {value!r}")
             start = time.perf_counter()
             pending = []
             for i, page in enumerate(pages):
@@ -99,7 +107,7 @@ def pooled(
 
 
 def measure(
-    pages: list[tuple[str, str, str, str | None]],
+    pages: list[tuple[Any, ...]],
     workers: int,
     backlog: int | None = None,
     pool_only: bool = False,
