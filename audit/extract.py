@@ -183,7 +183,10 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
             blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=article_lang))
             continue
         found = language.detect(block_text)
-        block_lang = language.resolve(found[0], article_lang) if found else None
+        # An unsure guess (a list of names, a language langdetect has no profile for)
+        # is left undetermined rather than reported as another language.
+        sure = found is not None and found[1] >= language.MIN_BLOCK_CONFIDENCE
+        block_lang = language.resolve(found[0], article_lang) if sure else None
         blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=block_lang))
 
     site_name = meta.get("sitename") or None

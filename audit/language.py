@@ -17,6 +17,8 @@ DetectorFactory.seed = 0
 
 #: Blocks shorter than this (in letters) are not judged: langdetect guesses wildly.
 MIN_LETTERS = 40
+#: A block's detected language is kept only at this probability or above.
+MIN_BLOCK_CONFIDENCE = 0.9
 #: langdetect reads at most this many characters; more buys no accuracy.
 MAX_CHARS = 600
 
