@@ -74,13 +74,11 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _function_words_by_language() -> dict[str, frozenset[str]]:
-    import tomllib
-    from pathlib import Path
+    """Each lexicon's frequent function words (``audit/lexicons/<lang>.toml``)."""
+    from audit import lexicon
 
-    path = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"
-    with path.open("rb") as fh:
-        table = tomllib.load(fh)
-    return {lang: frozenset(w.casefold() for w in entry.get("words", [])) for lang, entry in table.items()}
+    found = {code: lexicon.load(code) for code in lexicon.available()}
+    return {code: frozenset(w.casefold() for w in lex.function_words) for code, lex in found.items() if lex}
 
 
 def clearly_in(text: str, lang: str | None, min_share: float = 0.2) -> bool:
