@@ -69,7 +69,7 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """Cosine of two unit vectors."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+    return sum(a[k] * b[k] for k in a.keys() & b.keys())
 
 
 class _Space:
@@ -134,10 +134,15 @@ def paragraph_cohesion(texts: list[str], headline: str = "") -> list[Cohesion]:
     head_vec = _unit(words_space.weigh(words_space.headline))
     ordered = sorted(loo)
     median = ordered[len(ordered) // 2] or 1e-3
+    n = len(vectors)
+    sims = [[0.0] * n for _ in range(n)]  # symmetric: each pair is computed once
+    for i in range(n):
+        for j in range(i + 1, n):
+            sims[i][j] = sims[j][i] = _dot(vectors[i], vectors[j])
     out = []
     for i, vec in enumerate(vectors):
-        pairs = [_dot(vec, other) for j, other in enumerate(vectors) if j != i]
-        near = [_dot(vec, vectors[j]) for j in (i - 1, i + 1) if 0 <= j < len(vectors)]
+        pairs = [sims[i][j] for j in range(n) if j != i]
+        near = [sims[i][j] for j in (i - 1, i + 1) if 0 <= j < n]
         out.append(
             Cohesion(
                 loo=loo[i],
