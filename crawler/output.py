@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from audit.records import json_line, sanitize
+
 _SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -51,23 +53,8 @@ def run_directory(output_dir: str | Path, run_id: str) -> Path:
     return target
 
 
-def sanitize(value: Any) -> Any:
-    """Make any string UTF-8 encodable: surrogate pairs are joined, lone ones become U+FFFD."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-            return value
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, dict):
-        return {sanitize(k): sanitize(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [sanitize(v) for v in value]
-    return value
-
-
 def dumps_line(record: dict[str, Any]) -> bytes:
-    return (json.dumps(sanitize(record), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json_line(record).encode("utf-8")
 
 
 class JsonlWriter:
