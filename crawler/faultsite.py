@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import gzip
 import random
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,10 +27,11 @@ from datetime import UTC, datetime
 from email.utils import formatdate
 from functools import cache
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-HOST = "127.0.0.1"
+from crawler.loopback import HOST, LoopbackServer, RecordingHTTPServer
+
 DEFAULT_PORT = 8809
 #: Bigger than the crawler's DOWNLOAD_MAXSIZE (8 MiB), by a margin.
 OVERSIZE_BYTES = 9 * 1024 * 1024
@@ -506,7 +506,7 @@ class LoggedRequest:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: RecordingHTTPServer
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802
@@ -549,68 +549,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    site: FaultSite
-
-    def __init__(self, address: tuple[str, int]) -> None:
-        super().__init__(address, _Handler)
-        self.requests: list[LoggedRequest] = []
-        self._lock = threading.Lock()
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-    def log(self, entry: LoggedRequest) -> None:
-        with self._lock:
-            self.requests.append(entry)
-
-
-class FaultServer:
+class FaultServer(LoopbackServer[FaultSite]):
     """``FaultServer(port=0).start()``: the fault site on a free loopback port."""
 
+    handler = _Handler
+    thread_name = "newsaudit-faults"
+
     def __init__(self, port: int = DEFAULT_PORT, host: str = HOST) -> None:
-        self.host = host
-        self.port = port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(port, host)
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def site(self) -> FaultSite:
-        assert self._server is not None, "the fault server is not running"
-        return self._server.site
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        if self._server is None:
-            return []
-        with self._server._lock:
-            return list(self._server.requests)
-
-    def start(self) -> FaultServer:
-        server = _Server((self.host, self.port))
-        self.port = server.server_address[1]
-        server.site = FaultSite(self.base_url)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="newsaudit-faults", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._thread = None
-
-    def __enter__(self) -> FaultServer:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def make_site(self, base_url: str) -> FaultSite:
+        return FaultSite(base_url)

@@ -134,5 +134,6 @@ def test_newsaudit_demo_end_to_end(tmp_path):
     assert f"http://127.0.0.1:{port}/" in proc.stdout
     assert str(run_dir / "articles.jsonl") in proc.stdout and "demo server stopped" in proc.stdout
     assert "progress:" in proc.stderr  # progress lines when not on a terminal
+    assert proc.stdout.rstrip().splitlines()[-1] == f"report: {run_dir / 'report.html'}"
     with socket.socket() as sock:  # the server is gone: the port can be bound again
         sock.bind(("127.0.0.1", port))

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from crawler.demo.server import DEFAULT_PORT, DemoServer, DemoServerError
+from crawler.commands.serving import add_port_option, start_or_explain
+from crawler.demo.server import DEFAULT_PORT, DemoServer
+from crawler.output import new_run_id
 from crawler.runner import add_crawl_options, apply_overrides
 from crawler.siteconfig import SiteConfigError, load
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})"
-    )
+    add_port_option(parser, DEFAULT_PORT)
     parser.add_argument(
         "--config", metavar="FILE", help="site config to crawl with (default: the demo config)"
     )
@@ -31,16 +32,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsaudit demo: {exc}", file=sys.stderr)
         return 2
     server = DemoServer(port=args.port)
-    try:
-        server.start()
-    except DemoServerError as exc:
-        print(f"newsaudit demo: {exc}", file=sys.stderr)
+    if not start_or_explain(server, "demo"):
         return 2
+    args.run_id = args.run_id or new_run_id(config.name)
     try:
         print(f"serving the demo site on {server.base_url}/")
         from crawler.runner import crawl
 
-        return crawl(config.with_origin(server.base_url), args)
+        code = crawl(config.with_origin(server.base_url), args)
     finally:
         server.stop()
         print("demo server stopped")
+    report = Path(args.output_dir) / args.run_id / "report.html"
+    if report.is_file():
+        print(f"report: {report}")
+    return code

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import threading
 
-from crawler.demo.server import DEFAULT_PORT, DemoServer, DemoServerError
+from crawler.commands.serving import add_port_option, serve_until_interrupted
+from crawler.demo.server import DEFAULT_PORT, DemoServer
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})"
-    )
+    add_port_option(parser, DEFAULT_PORT)
 
 
 def run(args: argparse.Namespace) -> int:
-    server = DemoServer(port=args.port)
-    try:
-        server.start()
-    except DemoServerError as exc:
-        print(f"newsaudit serve-demo: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"demo news site on {server.base_url}/ (robots.txt, sitemap.xml, rss.xml); Ctrl-C to stop", flush=True
-    )
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        print("stopping", file=sys.stderr)
-    finally:
-        server.stop()
-    return 0
+    banner = "demo news site (robots.txt, sitemap.xml, rss.xml)"
+    return serve_until_interrupted(DemoServer(port=args.port), "serve-demo", banner)

@@ -8,17 +8,13 @@ end in its recorded outcome.
 from __future__ import annotations
 
 import argparse
-import errno
-import sys
-import threading
 
+from crawler.commands.serving import add_port_option, serve_until_interrupted
 from crawler.faultsite import CASES, DEFAULT_PORT, FaultServer
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})"
-    )
+    add_port_option(parser, DEFAULT_PORT)
     parser.add_argument("--list", action="store_true", help="list the hostile cases and exit")
 
 
@@ -28,20 +24,5 @@ def run(args: argparse.Namespace) -> int:
             expected = f"{case.outcome}" + (f" ({case.reason})" if case.reason else "")
             print(f"{case.name:<22} {expected:<36} {case.description}")
         return 0
-    server = FaultServer(port=args.port)
-    try:
-        server.start()
-    except OSError as exc:
-        why = f"port {args.port} is already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-        print(f"newsaudit serve-faults: cannot serve on 127.0.0.1:{args.port}: {why}", file=sys.stderr)
-        return 2
-    print(
-        f"fault-injection site ({len(CASES)} hostile cases) on {server.base_url}/; Ctrl-C to stop", flush=True
-    )
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        print("stopping", file=sys.stderr)
-    finally:
-        server.stop()
-    return 0
+    banner = f"fault-injection site ({len(CASES)} hostile cases)"
+    return serve_until_interrupted(FaultServer(port=args.port), "serve-faults", banner)

@@ -7,24 +7,21 @@ a test can prove that a robots.txt-disallowed page was never fetched.
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import sys
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from crawler.demo.site import DemoSite, Response
+from crawler.loopback import HOST, LoopbackServer, RecordingHTTPServer, ServerError
 
 DEFAULT_PORT = 8808
-HOST = "127.0.0.1"
 
 
-class DemoServerError(RuntimeError):
+class DemoServerError(ServerError):
     """The demo server cannot start (typically: the port is taken)."""
 
 
@@ -39,7 +36,7 @@ class LoggedRequest:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: RecordingHTTPServer
     protocol_version = "HTTP/1.1"
 
     def _respond(self, send_body: bool) -> None:
@@ -113,79 +110,15 @@ def _not_modified(request: Message, validators: dict[str, str]) -> bool:
     return False
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    site: DemoSite
+class DemoServer(LoopbackServer[DemoSite]):
+    """The demo site on 127.0.0.1 (default port 8808); also a context manager."""
 
-    def __init__(self, address: tuple[str, int]) -> None:
-        super().__init__(address, _Handler)
-        self.requests: list[LoggedRequest] = []
-        self._lock = threading.Lock()
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is normal
-            super().handle_error(request, client_address)
-
-    def log(self, entry: LoggedRequest) -> None:
-        with self._lock:
-            self.requests.append(entry)
-
-
-class DemoServer:
-    """Start/stop wrapper; also a context manager."""
+    handler = _Handler
+    thread_name = "newsaudit-demo"
+    error = DemoServerError
 
     def __init__(self, port: int = DEFAULT_PORT, host: str = HOST) -> None:
-        self.host = host
-        self.port = port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(port, host)
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def site(self) -> DemoSite:
-        if self._server is None:
-            raise DemoServerError("the demo server is not running")
-        return self._server.site
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        if self._server is None:
-            return []
-        with self._server._lock:
-            return list(self._server.requests)
-
-    def start(self) -> DemoServer:
-        try:
-            server = _Server((self.host, self.port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise DemoServerError(
-                    f"port {self.port} on {self.host} is already in use; stop whatever is using it "
-                    f"or choose another port with --port"
-                ) from exc
-            raise DemoServerError(
-                f"cannot serve the demo site on {self.host}:{self.port}: {exc.strerror}"
-            ) from exc
-        self.port = server.server_address[1]
-        server.site = DemoSite(self.base_url)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="newsaudit-demo", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._thread = None
-
-    def __enter__(self) -> DemoServer:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def make_site(self, base_url: str) -> DemoSite:
+        return DemoSite(base_url)
