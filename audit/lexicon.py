@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -115,16 +115,57 @@ def combined(directory: str | None = None) -> Lexicon:
     return union([lex for lex in found if lex is not None])
 
 
-def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-insensitive regex matching any phrase as whole words.
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class PhrasePattern:
+    """A phrase alternation behind a cheap prefilter.
+
+    Python's regex engine tries every alternative at every position, which makes a
+    lexicon of hundreds of cues slow on long paragraphs. A text can only match if it
+    holds the first word of some phrase (or, for Thai, the phrase itself), so most
+    paragraphs are turned away by one set intersection before the regex runs.
+    """
+
+    def __init__(self, regex: re.Pattern[str], first_words: frozenset[str], substrings: tuple[str, ...]):
+        self.regex = regex
+        self.pattern = regex.pattern
+        self._first_words = first_words
+        self._substrings = substrings
+
+    def may_match(self, text: str) -> bool:
+        folded = text.casefold()
+        if any(s in folded for s in self._substrings):
+            return True
+        return not self._first_words.isdisjoint(_WORD.findall(folded))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if self.may_match(text) else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.regex.match(text) if self.may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text) if self.may_match(text) else iter(())
+
+
+def phrase_pattern(phrases: Iterable[str]) -> PhrasePattern | None:
+    """One case-insensitive matcher for any phrase as whole words.
 
     Thai runs words together, so Thai phrases match as plain substrings; other
     phrases must not touch a letter or digit on either side ("kata" is not in
     "katalog"). Longer phrases are tried first so the longest cue is reported.
     """
     parts = []
+    first_words: set[str] = set()
+    substrings: list[str] = []
     for phrase in sorted({p.casefold() for p in phrases}, key=len, reverse=True):
         body = re.escape(phrase).replace(r"\ ", r"\s+")
+        first = _WORD.match(phrase)
+        if _THAI.search(phrase) or first is None:
+            substrings.append(phrase.split()[0] if phrase.split() else phrase)
+        else:
+            first_words.add(first.group())
         if _THAI.search(phrase):
             parts.append(body)
             continue
@@ -133,4 +174,5 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
         parts.append(left + body + right)
     if not parts:
         return None
-    return re.compile("|".join(parts), re.IGNORECASE | re.UNICODE)
+    regex = re.compile("|".join(parts), re.IGNORECASE | re.UNICODE)
+    return PhrasePattern(regex, frozenset(first_words), tuple(substrings))

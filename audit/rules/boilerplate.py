@@ -40,10 +40,10 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 @dataclass(frozen=True)
 class _Patterns:
-    read_also: re.Pattern[str] | None
-    verbs: re.Pattern[str] | None
-    objects: re.Pattern[str] | None
-    phrases: re.Pattern[str] | None
+    read_also: lexicon.PhrasePattern | None
+    verbs: lexicon.PhrasePattern | None
+    objects: lexicon.PhrasePattern | None
+    phrases: lexicon.PhrasePattern | None
     faq: frozenset[str]
 
 

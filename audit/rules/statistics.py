@@ -52,9 +52,9 @@ _PERCENT_HINT = re.compile(
 class _Patterns:
     statistic: re.Pattern[str]
     magnitude: re.Pattern[str]
-    cue: re.Pattern[str] | None
+    cue: lexicon.PhrasePattern | None
     start_cue: re.Pattern[str] | None
-    data_noun: re.Pattern[str] | None
+    data_noun: lexicon.PhrasePattern | None
 
 
 def _unit_alternation(units: tuple[str, ...]) -> str:
@@ -82,7 +82,7 @@ def _patterns(directory: str | None = None) -> _Patterns:
         alternatives.append(rf"(?<![{_LATIN}])(?:{before})\s?{_NUM}(?:\s?(?:{after}))?")
     statistic = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.UNICODE)
     start = lexicon.phrase_pattern(lex.attribution_start)
-    start_cue = re.compile(rf"(?:^|[,;:(]\s*)(?:{start.pattern})", start.flags) if start else None
+    start_cue = re.compile(rf"(?:^|[,;:(]\s*)(?:{start.pattern})", start.regex.flags) if start else None
     return _Patterns(
         statistic=statistic,
         magnitude=re.compile(rf"\d\s?-?\s?(?:{after})", re.IGNORECASE | re.UNICODE),
