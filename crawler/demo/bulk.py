@@ -18,15 +18,15 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import threading
 from collections import Counter
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from crawler.demo.site import Response
+from crawler.loopback import HOST, LoopbackServer, RecordingHTTPServer
 
 SITEMAP_SIZE = 1000
 LANGUAGES = ("id", "en", "ms", "vi")
@@ -379,7 +379,7 @@ def site_config_toml(base_url: str, articles: int, name: str = "bulk", **polite:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: BulkHTTPServer
+    server: RecordingHTTPServer
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
@@ -396,67 +396,23 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class BulkHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], site_factory: object) -> None:
-        super().__init__(address, _Handler)
-        self.site: BulkSite = site_factory(f"http://{address[0]}:{self.server_address[1]}")  # type: ignore[operator]
-        self.requests: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is normal
-            super().handle_error(request, client_address)
-
-    def log(self, path: str) -> None:
-        with self._lock:
-            self.requests[path] += 1
-
-
-class BulkServer:
+class BulkServer(LoopbackServer[BulkSite]):
     """Serve a :class:`BulkSite` on 127.0.0.1 from a daemon thread; a context manager."""
 
-    def __init__(self, articles: int = 2000, port: int = 0, host: str = "127.0.0.1", seed: int = 7) -> None:
-        self.articles, self.port, self.host, self.seed = articles, port, host, seed
-        self._httpd: BulkHTTPServer | None = None
+    handler = _Handler
+    thread_name = "bulk-site"
+
+    def __init__(self, articles: int = 2000, port: int = 0, host: str = HOST, seed: int = 7) -> None:
+        super().__init__(port, host)
+        self.articles, self.seed = articles, seed
+
+    def make_site(self, base_url: str) -> BulkSite:
+        return BulkSite(base_url, self.articles, self.seed)
 
     @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def site(self) -> BulkSite:
-        assert self._httpd is not None, "the server is not running"
-        return self._httpd.site
-
-    @property
-    def requests(self) -> Counter[str]:
+    def requests(self) -> Counter[str]:  # type: ignore[override]
         """Requests served so far, per path (a copy)."""
-        if self._httpd is None:
-            return Counter()
-        with self._httpd._lock:
-            return Counter(self._httpd.requests)
-
-    def start(self) -> BulkServer:
-        self._httpd = BulkHTTPServer(
-            (self.host, self.port), lambda base: BulkSite(base, self.articles, self.seed)
-        )
-        self.port = self._httpd.server_address[1]
-        threading.Thread(target=self._httpd.serve_forever, name="bulk-site", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> BulkServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return Counter(super().requests)
 
 
 def main(argv: list[str] | None = None) -> int:
