@@ -234,3 +234,17 @@ def test_text_is_capped_for_huge_runs_keeping_flagged_articles(run_dir: Path, re
     assert all(records[n - 1]["findings"] for n in shown)  # at least two fixtures are flagged
     assert len(page.xpath("//table[@id='articles-table']/tbody/tr")) == len(records)
     assert "Text is included for 2 of 4 articles" in page.get_element_by_id("text-cap").text_content()
+
+
+def test_capped_load_keeps_only_the_chosen_texts_in_memory(run_dir: Path, records: list[dict]) -> None:
+    """A huge run is read with bounded text: only the articles the report will show keep blocks."""
+    from audit.report import render_report
+
+    full = lxml_html.fromstring(render_report(load_run(run_dir), max_text_articles=2))
+    capped_run = load_run(run_dir, keep_text=2)
+    assert sum(1 for a in capped_run.articles if "blocks" in a) == 2
+    assert len(capped_run.articles) == len(records)
+    capped = lxml_html.fromstring(render_report(capped_run, max_text_articles=2))
+    ids = "//article[@class='article']/@id"
+    assert capped.xpath(ids) == full.xpath(ids)
+    assert len(capped.xpath("//mark")) == len(full.xpath("//mark"))

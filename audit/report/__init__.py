@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from audit.report.rundir import RunData, load_run
+from audit.report.rundir import RunData, load_run, text_priority
 from audit.report.view import article_view, safe_href, summary
 
 __all__ = ["build_report", "render_report", "json_island", "template_env"]
@@ -79,17 +79,15 @@ def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
     return {"width": width, "height": height, "base": base, "bars": bars}
 
 
-def _text_priority(record: dict[str, Any], number: int) -> tuple[int, int, int]:
-    score = record.get("score")
-    return (0 if record.get("findings") else 1, score if isinstance(score, int) else 101, number)
-
-
 def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> str:
     """Render a loaded run as one HTML document."""
     numbered = list(enumerate(run.articles, start=1))
-    chosen = sorted(numbered, key=lambda item: _text_priority(item[1], item[0]))[: max(0, max_text_articles)]
+    chosen = sorted(numbered, key=lambda item: text_priority(item[1], item[0]))[: max(0, max_text_articles)]
     with_text = {number for number, _ in chosen}
-    articles = [article_view(n, record) for n, record in numbered]
+    articles = [
+        article_view(n, record if n in with_text else {k: v for k, v in record.items() if k != "blocks"})
+        for n, record in numbered
+    ]
     s = summary(run)
     js = _asset("report.js")
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
@@ -152,7 +150,7 @@ def build_report(run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES) -> P
     Written to a temporary file and renamed, so a reader never sees half a report.
     """
     run_dir = Path(run_dir)
-    html = render_report(load_run(run_dir), max_text_articles)
+    html = render_report(load_run(run_dir, keep_text=max(0, max_text_articles)), max_text_articles)
     target = run_dir / REPORT_NAME
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")

@@ -7,6 +7,7 @@ object is kept as a *problem* with its file and line number, never dropped.
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +40,11 @@ class RunData:
         return sorted({str(a.get("site") or self.meta.get("site") or "") for a in self.articles} - {""})
 
 
-def _read_jsonl(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
+def _read_jsonl(path: Path, problems: list[Problem], keep_text: int | None = None) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     out: list[dict[str, Any]] = []
+    heap: list[tuple[tuple[int, ...], int]] = []
     with path.open("r", encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -56,7 +58,29 @@ def _read_jsonl(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
                 problems.append(Problem(path.name, number, f"expected an object, got {type(value).__name__}"))
                 continue
             out.append(value)
+            if keep_text is not None:
+                _bound_text(out, heap, keep_text)
     return out
+
+
+def text_priority(record: dict[str, Any], number: int) -> tuple[int, int, int]:
+    """Which articles' text a capped report embeds first: flagged, then lowest score."""
+    score = record.get("score")
+    return (0 if record.get("findings") else 1, score if isinstance(score, int) else 101, number)
+
+
+def _bound_text(articles: list[dict[str, Any]], heap: list[tuple[tuple[int, ...], int]], keep: int) -> None:
+    """Called as each article is read: drop the blocks of all but the ``keep`` best
+    (by :func:`text_priority`), so a 20,000-article run never holds every text."""
+    number = len(articles)
+    key = tuple(-p for p in text_priority(articles[-1], number))  # max-heap via negation
+    if len(heap) < keep:
+        heapq.heappush(heap, (key, number))
+    elif heap and key > heap[0][0]:
+        _, evicted = heapq.heapreplace(heap, (key, number))
+        articles[evicted - 1].pop("blocks", None)
+    else:
+        articles[-1].pop("blocks", None)
 
 
 def _read_meta(path: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -79,8 +103,11 @@ def is_run_dir(path: Path) -> bool:
     )
 
 
-def load_run(run_dir: Path | str) -> RunData:
-    """Load a run directory; raises ``FileNotFoundError`` if it is not one."""
+def load_run(run_dir: Path | str, keep_text: int | None = None) -> RunData:
+    """Load a run directory; raises ``FileNotFoundError`` if it is not one.
+
+    With ``keep_text``, only that many articles (by :func:`text_priority`) keep their
+    blocks; the rest keep everything else (title, findings, score) for the table."""
     path = Path(run_dir)
     if not is_run_dir(path):
         raise FileNotFoundError(
@@ -88,12 +115,13 @@ def load_run(run_dir: Path | str) -> RunData:
         )
     problems: list[Problem] = []
     meta = _read_meta(path / "run.json", problems)
+    articles = _read_jsonl(path / "articles.jsonl", problems, keep_text)
     run_id = str(meta.get("run_id") or path.name)
     return RunData(
         path=path,
         run_id=run_id,
         meta=meta,
-        articles=_read_jsonl(path / "articles.jsonl", problems),
+        articles=articles,
         failures=_read_jsonl(path / "failures.jsonl", problems),
         rejects=_read_jsonl(path / "rejects.jsonl", problems),
         problems=problems,
