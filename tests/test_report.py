@@ -243,6 +243,11 @@ def test_capped_load_keeps_only_the_chosen_texts_in_memory(run_dir: Path, record
     full = lxml_html.fromstring(render_report(load_run(run_dir), max_text_articles=2))
     capped_run = load_run(run_dir, keep_text=2)
     assert sum(1 for a in capped_run.articles if "blocks" in a) == 2
+    assert all(
+        set(a) <= {"url", "title", "headline", "site", "language", "score", "findings"}
+        for a in capped_run.articles
+        if "blocks" not in a
+    )
     assert len(capped_run.articles) == len(records)
     capped = lxml_html.fromstring(render_report(capped_run, max_text_articles=2))
     ids = "//article[@class='article']/@id"

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from audit.report.rundir import RunData, load_run, text_priority
+from audit.report.rundir import RunData, load_run, table_row, text_priority
 from audit.report.view import article_view, safe_href, summary
 
 __all__ = ["build_report", "render_report", "json_island", "template_env"]
@@ -84,10 +84,7 @@ def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> s
     numbered = list(enumerate(run.articles, start=1))
     chosen = sorted(numbered, key=lambda item: text_priority(item[1], item[0]))[: max(0, max_text_articles)]
     with_text = {number for number, _ in chosen}
-    articles = [
-        article_view(n, record if n in with_text else {k: v for k, v in record.items() if k != "blocks"})
-        for n, record in numbered
-    ]
+    articles = [article_view(n, record if n in with_text else table_row(record)) for n, record in numbered]
     s = summary(run)
     js = _asset("report.js")
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()

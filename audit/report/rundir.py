@@ -78,9 +78,22 @@ def _bound_text(articles: list[dict[str, Any]], heap: list[tuple[tuple[int, ...]
         heapq.heappush(heap, (key, number))
     elif heap and key > heap[0][0]:
         _, evicted = heapq.heapreplace(heap, (key, number))
-        articles[evicted - 1].pop("blocks", None)
+        articles[evicted - 1] = table_row(articles[evicted - 1])
     else:
-        articles[-1].pop("blocks", None)
+        articles[-1] = table_row(articles[-1])
+
+
+#: What the report's table and summary read from an article whose text it does not embed.
+TABLE_FIELDS = ("url", "title", "headline", "site", "language", "score")
+
+
+def table_row(record: dict[str, Any]) -> dict[str, Any]:
+    """An article reduced to its table row: no text, findings reduced to their types."""
+    row = {k: record[k] for k in TABLE_FIELDS if k in record}
+    findings = record.get("findings")
+    if isinstance(findings, list):
+        row["findings"] = [{"type": f.get("type")} for f in findings if isinstance(f, dict)]
+    return row
 
 
 def _read_meta(path: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -106,8 +119,8 @@ def is_run_dir(path: Path) -> bool:
 def load_run(run_dir: Path | str, keep_text: int | None = None) -> RunData:
     """Load a run directory; raises ``FileNotFoundError`` if it is not one.
 
-    With ``keep_text``, only that many articles (by :func:`text_priority`) keep their
-    blocks; the rest keep everything else (title, findings, score) for the table."""
+    With ``keep_text``, only that many articles (by :func:`text_priority`) are kept
+    whole; the rest are reduced to their table row (:func:`table_row`) as they are read."""
     path = Path(run_dir)
     if not is_run_dir(path):
         raise FileNotFoundError(
