@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -81,6 +82,11 @@ def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
 
 def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> str:
     """Render a loaded run as one HTML document."""
+    return "".join(_render_chunks(run, max_text_articles))
+
+
+def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
+    """The report as a stream of text chunks, so a huge run is never one big string."""
     numbered = list(enumerate(run.articles, start=1))
     chosen = sorted(numbered, key=lambda item: text_priority(item[1], item[0]))[: max(0, max_text_articles)]
     with_text = {number for number, _ in chosen}
@@ -115,7 +121,7 @@ def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> s
     return (
         template_env()
         .get_template("report.html")
-        .render(
+        .generate(
             run=run,
             s=s,
             chart=_chart(s["histogram"]),
@@ -147,9 +153,11 @@ def build_report(run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES) -> P
     Written to a temporary file and renamed, so a reader never sees half a report.
     """
     run_dir = Path(run_dir)
-    html = render_report(load_run(run_dir, keep_text=max(0, max_text_articles)), max_text_articles)
+    run = load_run(run_dir, keep_text=max(0, max_text_articles))
     target = run_dir / REPORT_NAME
     tmp = target.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for chunk in _render_chunks(run, max_text_articles):
+            handle.write(chunk)
     tmp.replace(target)
     return target
