@@ -10,6 +10,7 @@ run's audit summary. ``schemas/json-feed.schema.json`` validates the result.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -17,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.model import SCHEMA_VERSION
-from audit.records import now_iso
-from crawler.output import write_json
+from audit.records import now_iso, sanitize
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FEED_FILENAME = "feed.json"
@@ -86,6 +86,62 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                 continue
 
 
+class _Summary:
+    """The feed-level audit summary, tallied one record at a time."""
+
+    def __init__(self) -> None:
+        self.items = self.new = self.changed = self.flagged = 0
+        self.findings: Counter[str] = Counter()
+        self.scores: list[int] = []
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.items += 1
+        version = record.get("version", 1)
+        self.new += version == 1
+        self.changed += version > 1
+        self.flagged += bool(record.get("findings"))
+        self.findings.update(f["type"] for f in record.get("findings", []))
+        if isinstance(record.get("score"), int):
+            self.scores.append(record["score"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "new": self.new,
+            "changed": self.changed,
+            "flagged": self.flagged,
+            "findings": dict(sorted(self.findings.items())),
+            "mean_score": round(sum(self.scores) / len(self.scores), 1) if self.scores else None,
+        }
+
+
+def _head(site: str, run_id: str, home_page_url: str | None) -> dict[str, Any]:
+    head: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": f"newsaudit: {site} (run {run_id})",
+        "description": "New and changed articles of one newsaudit crawl, with their content audit.",
+    }
+    if home_page_url:
+        head["home_page_url"] = home_page_url
+    return head
+
+
+def _extension(
+    summary: _Summary, site: str, run_id: str, status: str, counts: dict[str, int] | None
+) -> dict[str, Any]:
+    extension: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "site": site,
+        "run_id": run_id,
+        "generated_at": now_iso(),
+        "status": status,
+        "summary": summary.as_dict(),
+    }
+    if counts is not None:
+        extension["counts"] = counts
+    return extension
+
+
 def build_feed(
     records: list[dict[str, Any]],
     *,
@@ -95,36 +151,15 @@ def build_feed(
     counts: dict[str, int] | None = None,
     status: str = "finished",
 ) -> dict[str, Any]:
-    items = [feed_item(r) for r in records]
-    findings = Counter(f["type"] for r in records for f in r.get("findings", []))
-    scores = [r["score"] for r in records if isinstance(r.get("score"), int)]
-    summary: dict[str, Any] = {
-        "items": len(items),
-        "new": sum(1 for r in records if r.get("version", 1) == 1),
-        "changed": sum(1 for r in records if r.get("version", 1) > 1),
-        "flagged": sum(1 for r in records if r.get("findings")),
-        "findings": dict(sorted(findings.items())),
-        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+    """The feed as one document (for small record lists; :func:`write_feed` streams)."""
+    summary = _Summary()
+    for record in records:
+        summary.add(record)
+    return {
+        **_head(site, run_id, home_page_url),
+        "items": [feed_item(r) for r in records],
+        "_newsaudit": _extension(summary, site, run_id, status, counts),
     }
-    feed: dict[str, Any] = {
-        "version": JSON_FEED_VERSION,
-        "title": f"newsaudit: {site} (run {run_id})",
-        "description": "New and changed articles of one newsaudit crawl, with their content audit.",
-        "items": items,
-        "_newsaudit": {
-            "schema_version": SCHEMA_VERSION,
-            "site": site,
-            "run_id": run_id,
-            "generated_at": now_iso(),
-            "status": status,
-            "summary": summary,
-        },
-    }
-    if home_page_url:
-        feed["home_page_url"] = home_page_url
-    if counts is not None:
-        feed["_newsaudit"]["counts"] = counts
-    return feed
 
 
 def write_feed(
@@ -136,11 +171,24 @@ def write_feed(
     counts: dict[str, int] | None = None,
     status: str = "finished",
 ) -> Path:
-    """Write ``run_dir/feed.json`` from ``run_dir/articles.jsonl`` (atomically)."""
-    records = list(read_records(run_dir / "articles.jsonl"))
-    feed = build_feed(
-        records, site=site, run_id=run_id, home_page_url=home_page_url, counts=counts, status=status
-    )
+    """Write ``run_dir/feed.json`` from ``run_dir/articles.jsonl``, atomically, one item
+    at a time: a 20,000-article run never holds its whole feed in memory."""
     path = run_dir / FEED_FILENAME
-    write_json(path, feed)
+    tmp = path.with_name(path.name + ".tmp")
+    summary = _Summary()
+    with tmp.open("w", encoding="utf-8") as out:
+        head = json.dumps(_head(site, run_id, home_page_url), ensure_ascii=False, indent=2)
+        out.write(head[: head.rindex("}")].rstrip() + ',\n  "items": [')
+        for number, record in enumerate(read_records(run_dir / "articles.jsonl")):
+            summary.add(record)
+            item = json.dumps(sanitize(feed_item(record)), ensure_ascii=False)
+            out.write(("\n    " if number == 0 else ",\n    ") + item)
+        extension = json.dumps(
+            sanitize(_extension(summary, site, run_id, status, counts)), ensure_ascii=False, indent=2
+        )
+        out.write(
+            ("\n  " if summary.items else "") + '],\n  "_newsaudit": ' + extension.replace("\n", "\n  ")
+        )
+        out.write("\n}\n")
+    os.replace(tmp, path)
     return path

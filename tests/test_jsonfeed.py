@@ -85,3 +85,23 @@ def test_item_mapping_dates_and_authors():
         rfc3339("24 November 2025") is None
         and rfc3339("2025-11-24T08:30+07:00") == "2025-11-24T08:30:00+07:00"
     )
+
+
+def test_streamed_feed_equals_the_document_built_in_memory(incremental, tmp_path):
+    """write_feed streams item by item; the file must be the same feed build_feed makes."""
+    from crawler.jsonfeed import read_records, write_feed
+
+    run = incremental.runs["first"]
+    (tmp_path / "articles.jsonl").write_bytes((run.run_dir / "articles.jsonl").read_bytes())
+    args = {"site": "demo", "run_id": "r1", "home_page_url": "http://x.test/", "counts": {"articles": 3}}
+    streamed = load(write_feed(tmp_path, **args))
+    built = build_feed(list(read_records(tmp_path / "articles.jsonl")), **args)
+    assert errors("json-feed", streamed) == []
+    for doc in (streamed, built):
+        doc["_newsaudit"].pop("generated_at")
+    assert streamed == built
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "articles.jsonl").write_text("", encoding="utf-8")
+    feed = load(write_feed(empty, site="demo", run_id="r2"))
+    assert feed["items"] == [] and errors("json-feed", feed) == []
