@@ -93,7 +93,8 @@ def test_streamed_feed_equals_the_document_built_in_memory(incremental, tmp_path
 
     run = incremental.runs["first"]
     (tmp_path / "articles.jsonl").write_bytes((run.run_dir / "articles.jsonl").read_bytes())
-    args = {"site": "demo", "run_id": "r1", "home_page_url": "http://x.test/", "counts": {"articles": 3}}
+    counts = load(run.run_dir / "run.json")["counts"]
+    args = {"site": "demo", "run_id": "r1", "home_page_url": "http://x.test/", "counts": counts}
     streamed = load(write_feed(tmp_path, **args))
     built = build_feed(list(read_records(tmp_path / "articles.jsonl")), **args)
     assert errors("json-feed", streamed) == []
