@@ -400,6 +400,11 @@ class NewsSpider(scrapy.Spider):
             return
         assert isinstance(response, TextResponse)
         response = self.redecode(response, requested)
+        if kind == "article" and self.rules.article_url(requested):
+            # Its URL already says article: skip parsing the page for article markup
+            # here on the reactor thread (the pool parses it anyway).
+            yield from self.emit_page(response, requested)
+            return
         signals = article_signals(response)
         if kind == "listing" and not signals:
             self.sources["listing"] += 1
