@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -103,18 +106,27 @@ def analyse_page(
     )
 
 
+#: Seconds the report may take before the crawl gives up on it (the feed is already written).
+REPORT_TIMEOUT = 600
+
+
 def build_report_if_available(run_dir: Path) -> Path | None:
-    """Call ``audit.report.build_report`` when that module exists; never fail the crawl."""
+    """Build ``report.html`` in a child process (``newsaudit report``); never fail the crawl.
+
+    The report reads the whole run back; doing that in its own short-lived process keeps
+    the crawler's peak memory independent of the run's size, and a report bug can
+    only lose the report, never the feed."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    command = [sys.executable, "-m", "audit.cli", "report", str(run_dir)]
     try:
-        from audit.report import build_report  # type: ignore[attr-defined]
-    except ImportError:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=REPORT_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        logger.error("building the HTML report for %s failed: %s", run_dir, exc)
         return None
-    try:
-        result = build_report(run_dir)
-    except Exception:  # noqa: BLE001 - the feed is written; a report bug must not lose it
-        logger.exception("building the HTML report for %s failed", run_dir)
+    if proc.returncode != 0:
+        logger.error("building the HTML report for %s failed: %s", run_dir, proc.stderr.strip()[-2000:])
         return None
-    path = Path(result) if result else run_dir / "report.html"
+    path = run_dir / "report.html"
     return path if path.exists() else None
 
 

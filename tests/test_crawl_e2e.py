@@ -52,6 +52,8 @@ def test_counts_add_up_and_match_the_files(crawl):
     run_dir = crawl["run_dir"]
     summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     assert errors("run", summary) == []
+    # The report is built by a child process after the feed is written.
+    assert summary["files"]["report"] == "report.html" and (run_dir / "report.html").stat().st_size > 0
     counts = summary["counts"]
     assert counts["discovered"] == sum(v for k, v in counts.items() if k != "discovered")
     assert len(lines(run_dir / "articles.jsonl")) == counts["articles"]
