@@ -26,12 +26,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold())
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (good enough for Latin-script news text)."""
     parts = [p.strip() for p in _SENTENCE.split(text or "")]

@@ -7,7 +7,6 @@ it can be unit-tested.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,6 @@ from urllib.parse import urlsplit
 from audit.report.rundir import RunData
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-_WS = re.compile(r"\s+")
 
 
 def safe_href(url: Any) -> str | None:
@@ -215,7 +213,3 @@ def summary(run: RunData) -> dict[str, Any]:
         "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
         "counts": {k: v for k, v in counts.items() if isinstance(v, int | float | str)},
     }
-
-
-def normalise_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
