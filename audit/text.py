@@ -12,6 +12,8 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 # Sentence ends: . ! ? … and CJK/Thai-free terminators; keeps abbreviations crude but safe.
+#: Scripts with no sentence-final punctuation (Thai, Lao, Khmer, Myanmar).
+_UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 _SENTENCE = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ\d\u0e00-\u0e7f])")
 
 
@@ -30,6 +32,12 @@ def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (good enough for Latin-script news text)."""
     parts = [p.strip() for p in _SENTENCE.split(text or "")]
     return [p for p in parts if p]
+
+
+def unpunctuated_script(text: str) -> bool:
+    """Thai, Lao, Khmer, Myanmar: no sentence-final punctuation to judge by."""
+    sample = text[-200:]
+    return len(_UNPUNCTUATED_SCRIPT.findall(sample)) > len(sample) / 4
 
 
 _FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"

@@ -119,3 +119,46 @@ def test_degenerate_articles_do_not_raise():
     assert findings(Article(url=None, title=None, blocks=())) == []
     assert findings(article("SINGLE PARAGRAPH IN CAPITALS WITHOUT ANY PUNCTUATION AT ALL HERE")) == []
     assert findings(article("", "   ", "")) == []
+
+
+ID_LONG = (
+    "Pemerintah provinsi menyiapkan 12 posko pengungsian di sepanjang daerah aliran sungai. "
+    "Setiap posko dilengkapi dapur umum dan tenaga kesehatan yang bertugas bergantian siang dan malam. "
+    "Warga yang rumahnya berada di bantaran diminta segera mengungsi sebelum debit air naik lagi."
+)
+TL_LONG = (
+    "Nagbukas na muli ang mga paaralan sa lalawigan matapos ang isang linggong pagsasara dahil sa bagyo. "
+    "Ayon sa mga guro, marami pa ring silid-aralan ang kailangang linisin bago magamit nang buo. "
+    "Humiling sila ng dagdag na pondo para sa pagkukumpuni ng mga bubong at bintana."
+)
+
+
+def _cut(text: str, keep_words: int) -> str:
+    return " ".join(text.split()[:keep_words])
+
+
+def test_whole_copy_of_a_paragraph_cut_mid_sentence_is_flagged_indonesian_and_tagalog():
+    # The earlier copy stops mid-sentence; the later one is the whole paragraph.
+    id_cut = _cut(ID_LONG, 22)
+    tl_cut = _cut(TL_LONG, 24)
+    ind = article(id_cut, MS[1], ID_LONG, language="id")
+    tl = article(tl_cut, EN[1], TL_LONG, language="tl")
+    assert findings(ind) == [("duplicate_paragraph", "AQ202", 2, ID_LONG)]
+    assert findings(tl) == [("duplicate_paragraph", "AQ202", 2, TL_LONG)]
+
+
+def test_teaser_line_expanded_in_the_body_is_not_a_copy_english_and_thai():
+    # A one-sentence teaser without a full stop, then the body opening with it:
+    # a standfirst, not a cut copy. Thai leads end without punctuation by design.
+    teaser = _cut(EN[0], 14) + " and the mayor welcomed the vote after a long debate with residents"
+    en = article(teaser, EN[1], teaser + ". " + EN[2])
+    th_lead = (
+        "กรุงเทพมหานคร เตรียม ขยาย เวลา เปิด ตลาดนัด กลางคืน บน ถนน คนเดิน จนถึง เที่ยงคืน "
+        "หลังจาก ผู้ค้า เรียกร้อง มานาน สองปี โดย ระบุ ว่า นักท่องเที่ยว ส่วนใหญ่ มาถึง ใน ช่วงค่ำ "
+        "เมื่อ อากาศ เย็นลง ราว 18.00 น. ของ ทุกวัน"
+    )
+    th = article(
+        th_lead, "ผู้ค้าหลายรายกล่าวว่ายอดขายเพิ่มขึ้นอย่างชัดเจน", th_lead + " ชาวบ้านขอให้จำกัดเสียงเพลง", language="th"
+    )
+    assert findings(en) == []
+    assert findings(th) == []

@@ -101,3 +101,16 @@ def test_degenerate_articles_do_not_raise():
         findings(article("ONE PARAGRAPH IN CAPITALS WITH NO PUNCTUATION AND NO END IN SIGHT FOR THE")) == []
     )
     assert findings(article("no punctuation anywhere in this text and it keeps going", "another line")) == []
+
+
+def test_quote_attribution_cut_on_a_function_word_is_flagged_english_and_indonesian():
+    # After a closing quote a short tail is an attribution ('..." said X'), unless
+    # the tail itself stops on a word no sentence ends on.
+    cut_en = "“It is very rare for the mint to send out coins with an error,” said Chad Hawk, vice president of"
+    whole_en = "“It is very rare for the mint to send out coins with an error,” said Chad Hawk, vice president of PMG"
+    cut_id = "“Kami akan terus memantau harga beras di pasar tradisional,” ujar juru bicara dinas yang"
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+    assert findings(article(EN[0], EN[1], whole_en, EN[2], EN[3])) == []
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 2, cut_id)
+    ]

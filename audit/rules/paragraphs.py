@@ -16,7 +16,8 @@ kinds of repetition are *not* a pasted paragraph, and are left alone:
 
 A near-duplicate is a paragraph whose word 3-shingles mostly match an earlier
 one, or which is an earlier paragraph cut short by whole sentences (a copy taken
-before the original was extended).
+before the original was extended), or the whole of an earlier paragraph that was
+itself cut off mid-sentence.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.similarity import char_ngrams, jaccard, word_shingles
-from audit.text import normalize, words
+from audit.text import normalize, unpunctuated_script, words
 
 #: Characters that close a sentence or a quoted sentence.
 _DIGITS = re.compile(r"\d+")
 _CLOSERS = set(".!?…。！？:;\"'“”‘’»«)]")
+#: A sentence closed inside a paragraph.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s+\S")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,20 @@ def _cut_short(later: str, earlier: str, sizes: tuple[int, int], min_words: int,
     return earlier.startswith(later + " ") or earlier.endswith(" " + later)
 
 
+def _completes_cut_copy(
+    earlier_text: str, earlier: str, later: str, n_earlier: int, config: AuditConfig
+) -> bool:
+    """``later`` is the whole of a long ``earlier`` paragraph that was cut off
+    mid-sentence: "... The royalty" then, later, "... The royalty company had no
+    news." A standfirst expanded in the body also opens a later paragraph, but
+    it ends its sentences; a cut copy of several sentences does not."""
+    if n_earlier < config.threshold("paragraphs", "cut_copy_min_words", 20) or _closed(earlier_text):
+        return False
+    if unpunctuated_script(earlier_text) or not _SENTENCE_END.search(earlier_text):
+        return False  # Thai leads end without punctuation by design; a one-line teaser is not prose
+    return later.startswith(earlier + " ")
+
+
 @lru_cache(maxsize=4096)
 def _shingles(norm: str) -> frozenset:
     return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
@@ -126,8 +143,10 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
                 found[j] = (i, True, 1.0)
                 break
             score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
-            if (score >= near and not norms[j].startswith(norms[i])) or (
-                closed_j and _cut_short(norms[j], norms[i], (sizes[j], sizes[i]), cut_words, cut_share)
+            if (
+                (score >= near and not norms[j].startswith(norms[i]))
+                or (closed_j and _cut_short(norms[j], norms[i], (sizes[j], sizes[i]), cut_words, cut_share))
+                or _completes_cut_copy(blocks[i].text, norms[i], norms[j], sizes[i], config)
             ):
                 # (a later paragraph that opens with the whole earlier one is
                 # a standfirst or summary expanded in the body: not a copy)
@@ -155,7 +174,9 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
         later, earlier = blocks[j], blocks[i]
         if j in in_run or copies[norms[j]] > max_copies or _question(later.text, config):
             continue
-        if _closed(later.text) != _closed(earlier.text):
+        if _closed(later.text) != _closed(earlier.text) and not _completes_cut_copy(
+            earlier.text, norms[i], norms[j], sizes[i], config
+        ):
             continue  # a caption or highlight restating a body sentence
         if not exact and _DIGITS.sub("", norms[i]) == _DIGITS.sub("", norms[j]):
             continue  # a numbered series: "Photo 2", "Photo 3"; "8h25 -", "8h40 -"

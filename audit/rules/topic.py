@@ -26,8 +26,8 @@ from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.rules.truncation import ends_mid_sentence, unpunctuated_script
-from audit.text import words
+from audit.rules.truncation import ends_mid_sentence
+from audit.text import unpunctuated_script, words
 
 #: "JICA - 1 Juli, ...", "JAKARTA - 1 July, ...", "REUTERS - 3 March, ...": a
 #: dateline of its own in the middle of an article.

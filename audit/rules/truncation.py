@@ -25,12 +25,10 @@ from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import function_word_table, function_words, words
+from audit.text import function_word_table, function_words, unpunctuated_script, words
 
 #: Characters that may legitimately end a block.
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
-#: Scripts with no sentence-final punctuation (Thai, Lao, Khmer, Myanmar).
-_UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 _URL_END = re.compile(r"(https?://\S+|www\.\S+|\w[\w-]*(\.[\w-]+)*\.[a-z]{2,6}/?\S*|\S+\.\d+)$", re.I)
 #: Photo credits that close a paragraph without punctuation: "... xã hội. Ảnh:
 #: Đoàn Loan", "- Gambar hiasan", "Getty Images".
@@ -63,12 +61,6 @@ def _dangling_words(lang: str | None) -> frozenset[str]:
         final = {w.casefold() for w in entry.get("sentence_final", [])}
         out.update(w.casefold() for w in entry.get("words", []) if w.casefold() not in final)
     return frozenset(out)
-
-
-def unpunctuated_script(text: str) -> bool:
-    """Thai, Lao, Khmer, Myanmar: no sentence-final punctuation to judge by."""
-    sample = text[-200:]
-    return len(_UNPUNCTUATED_SCRIPT.findall(sample)) > len(sample) / 4
 
 
 def tail_sentence(text: str) -> str:
@@ -130,7 +122,8 @@ def _attribution_tail(text: str, max_words: int) -> bool:
     tokens = words(tail)
     if not 0 < len(tokens) <= max_words or _INNER_END.search(tail):
         return False
-    return tokens[0] not in _dangling_words(None)  # '..." But mostly they' is narrative
+    # '..." But mostly they' is narrative; '...," said the vice president of' is cut.
+    return tokens[0] not in _dangling_words(None) and tokens[-1] not in _dangling_words(None)
 
 
 def _title_like(text: str) -> bool:
