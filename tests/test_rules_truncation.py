@@ -106,7 +106,9 @@ def test_degenerate_articles_do_not_raise():
 def test_quote_attribution_cut_on_a_function_word_is_flagged_english_and_indonesian():
     # After a closing quote a short tail is an attribution ('..." said X'), unless
     # the tail itself stops on a word no sentence ends on.
-    cut_en = "“It is very rare for the mint to send out coins with an error,” said Chad Hawk, vice president of"
+    cut_en = (
+        "“It is very rare for the mint to send out coins with an error,” said Chad Hawk, vice president of"
+    )
     whole_en = "“It is very rare for the mint to send out coins with an error,” said Chad Hawk, vice president of PMG"
     cut_id = "“Kami akan terus memantau harga beras di pasar tradisional,” ujar juru bicara dinas yang"
     assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
