@@ -25,8 +25,8 @@ FLOORS: dict[str, dict[str, float | None]] = {
     "language_mixing": {"precision": 0.94, "recall": 0.9},
     "boilerplate": {"precision": 0.85, "recall": 0.97},
     "repeated_heading": {"precision": 0.98, "recall": 0.95},
-    "duplicate_paragraph": {"precision": 0.94, "recall": 0.92},
-    "off_topic_paragraph": {"precision": 0.85, "recall": 0.69},
+    "duplicate_paragraph": {"precision": 0.94, "recall": 0.93},
+    "off_topic_paragraph": {"precision": 0.86, "recall": 0.72},
     "truncated_text": {"precision": 0.80, "recall": 0.62},
 }
 #: Ceilings on the share of sourced controls flagged, per type.

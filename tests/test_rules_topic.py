@@ -128,3 +128,22 @@ def test_threshold_comes_from_the_config():
     pasted = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
     # Without the dateline the paragraph still stands out by cohesion and names alone.
     assert [f.block for f in audit_article(pasted, no_dateline_weight).findings] == [3]
+
+
+def test_closing_author_bio_is_not_a_pasted_paragraph_english_and_malay():
+    # The last paragraph of a story often stands apart by design: the author's
+    # bio with an address to write to. The same text in mid-story is flagged.
+    bio = (
+        "Farah Lim covers transport and infrastructure for the northern region, having previously reported "
+        "on courts and crime; she can be reached at farah.lim@example.com or on X at @farahlim_news."
+    )
+    en_end = article(EN_HEADLINE, *EN, bio)
+    en_mid = article(EN_HEADLINE, *EN[:3], bio, *EN[3:])
+    assert findings(en_end) == []
+    assert findings(en_mid) == [("off_topic_paragraph", "AQ301", 3, bio)]
+    ms_bio = (
+        "Nurul Aina Zainal ialah wartawan kanan yang menulis tentang pendidikan tinggi dan belia sejak "
+        "tahun 2015; beliau boleh dihubungi melalui nurul.aina@example.my atau di Instagram @nurulaina."
+    )
+    ms = article(ID_HEADLINE, *ID, ms_bio, language="ms")
+    assert findings(ms) == []

@@ -4,7 +4,9 @@ Content farms splice in a paragraph of another article. Such a paragraph shares
 few words with the article around it (low lexical cohesion, see
 :mod:`audit.cohesion`), names people and places that appear nowhere else in the
 article, often carries that other story's own dateline ("JICA - 1 Juli, ..."),
-and is often cut off mid-sentence. No single signal is enough (real articles
+and is often cut off mid-sentence. Where it sits matters too: an article's
+first paragraph (the lead) and last one (an author's bio, a newsletter promotion)
+stand apart from the body by design. No single signal is enough (real articles
 have asides, quotes and background paragraphs), so each judged paragraph gets an
 evidence score: a weighted sum of these signals (weights in ``defaults.toml``,
 ``[thresholds.topic.weights]``, fitted on labelled pages). The paragraph that
@@ -35,23 +37,28 @@ DATELINE = re.compile(
     r"^(?:[A-ZÀ-Ỹ][\w.]*(?:\s[A-ZÀ-Ỹ][\w.]*){0,3}\s[-–—]\s*\d{1,2}\s+[^\W\d_]+,"
     r"|[A-ZÀ-Ỹ]{3,}(?:[\s,.][A-ZÀ-Ỹ]{2,})*\s*(?:\([^)]{1,30}\))?\s*[-–—]\s)"
 )
+#: An e-mail address, a social handle or a link: author bios and promotions.
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)@\w{2,}|https?://|www\.")
 #: Capitalised words that are not sentence-initial: names of people, places, bodies.
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)(?<![“\"'‘(])\b([A-ZÀ-Ỹ][\w’'-]{2,})")
 
 #: Default weights of the evidence score (logistic-regression scale; see module docstring).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bias": -7.7,
-    "cohesion": -1.6,  # leave-one-out cosine with the rest of the article
-    "closest": -2.2,  # cosine with its most similar paragraph
-    "relative": -4.9,  # leave-one-out cosine / the article's median (capped at 2)
-    "neighbour": -1.9,  # cosine with the paragraph before or after
-    "headline": -1.8,  # cosine with the headline
-    "cohesion_prefix": -1.8,  # leave-one-out cosine over 5-letter prefixes
-    "unseen_names": 1.4,  # share of its names found nowhere else in the article
-    "shares_a_name": -1.3,  # 1 when at least one of its names appears elsewhere
-    "dateline": 4.9,  # 1 when it opens with a dateline of its own
-    "truncated": 1.8,  # 1 when it stops mid-sentence
-    "log_words": 1.7,  # natural log of its length in words
+    "bias": -8.0,
+    "cohesion": -0.5,  # leave-one-out cosine with the rest of the article
+    "closest": -1.2,  # cosine with its most similar paragraph
+    "relative": -5.5,  # leave-one-out cosine / the article's median (capped at 2)
+    "neighbour": -0.9,  # cosine with the paragraph before or after
+    "headline": -0.8,  # cosine with the headline
+    "cohesion_prefix": -1.2,  # leave-one-out cosine over 5-letter prefixes
+    "unseen_names": 1.6,  # share of its names found nowhere else in the article
+    "shares_a_name": -1.0,  # 1 when at least one of its names appears elsewhere
+    "dateline": 4.7,  # 1 when it opens with a dateline of its own
+    "truncated": 2.4,  # 1 when it stops mid-sentence
+    "log_words": 1.8,  # natural log of its length in words
+    "contact": -0.5,  # 1 when it holds an e-mail address, @handle or link
+    "first": -1.4,  # 1 for the first judged paragraph (the lead)
+    "last": -2.4,  # 1 for the last judged paragraph (bios, promos, kickers)
 }
 
 
@@ -98,9 +105,12 @@ def article_text(article: Article) -> str:
     return "\n".join(parts).casefold()
 
 
-def signals(block: Block, position: int, text: str, cohesion: Cohesion) -> dict[str, float]:
+def signals(block: Block, position: int, count: int, text: str, cohesion: Cohesion) -> dict[str, float]:
     """The evidence that a judged paragraph is off-topic, one value per weight;
-    ``text`` is :func:`article_text` of the article."""
+    ``position`` is its place among the ``count`` judged paragraphs and ``text``
+    is :func:`article_text` of the article. The first and the last paragraph
+    are apart by design (a lead, an author's bio, a newsletter promotion), so
+    low cohesion there is weaker evidence than in the middle of the story."""
     names, unseen = _names(block, text)
     return {
         "bias": 1.0,
@@ -115,6 +125,9 @@ def signals(block: Block, position: int, text: str, cohesion: Cohesion) -> dict[
         "dateline": 1.0 if position > 0 and DATELINE.match(block.text) else 0.0,
         "truncated": 1.0 if ends_mid_sentence(block.text) and not unpunctuated_script(block.text) else 0.0,
         "log_words": math.log(max(1, len(words(block.text)))),
+        "contact": 1.0 if _CONTACT.search(block.text) else 0.0,
+        "first": 1.0 if position == 0 else 0.0,
+        "last": 1.0 if position == count - 1 else 0.0,
     }
 
 
@@ -144,13 +157,13 @@ def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]
     if len(paras) < config.threshold("topic", "min_paragraphs", 3):
         return
     weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
-    threshold = config.threshold("topic", "threshold", -1.0)
-    margin = config.threshold("topic", "extra_margin", 1.5)
+    threshold = config.threshold("topic", "threshold", -0.75)
+    margin = config.threshold("topic", "extra_margin", 1.0)
     cohesion = paragraph_cohesion([b.text for b in paras], article.headline or article.title or "")
     text = article_text(article)
     scored = []
     for i, (block, coh) in enumerate(zip(paras, cohesion, strict=True)):
-        sig = signals(block, i, text, coh)
+        sig = signals(block, i, len(paras), text, coh)
         scored.append((sum(weights.get(k, 0.0) * v for k, v in sig.items()), block, sig))
     best = max(scored, key=lambda t: t[0])
     for score, block, sig in scored:
