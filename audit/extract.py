@@ -106,11 +106,31 @@ def _blocks_from_xml(xml: str) -> tuple[dict[str, str], list[tuple[str, str, int
         elif tag == "item":
             raw.append(("list_item", _clean("".join(node.itertext())), None))
         elif tag == "quote":
-            raw.append(("quote", _clean("".join(node.itertext())), None))
+            raw.extend(("quote", text, None) for text in _quote_paragraphs(node))
         elif tag == "row":
             cells = [_clean("".join(c.itertext())) for c in node.findall("cell")]
             raw.append(("table", " | ".join(c for c in cells if c), None))
     return meta, [(k, t, lvl) for k, t, lvl in raw if t]
+
+
+def _quote_paragraphs(node: etree._Element) -> list[str]:
+    """A quote's paragraphs, one block each. Trafilatura wraps a pull quote, and
+    sometimes a whole run of the story, in one ``<quote>``; joining its ``<p>``
+    children would glue sentences together ("...money?And although...") and hide
+    a repeated paragraph inside a longer block."""
+    if node.find("p") is None:
+        return [_clean("".join(node.itertext()))]
+    texts, loose = [], [node.text or ""]
+    for child in node:
+        if child.tag == "p":
+            texts.append(_clean("".join(loose)))
+            texts.append(_clean("".join(child.itertext())))
+            loose = []
+        else:
+            loose.append("".join(child.itertext()))
+        loose.append(child.tail or "")
+    texts.append(_clean("".join(loose)))
+    return [t for t in texts if t]
 
 
 def _headline_from_title(html_title: str | None, site_name: str | None) -> str | None:

@@ -110,3 +110,27 @@ def test_seed_extraction_keeps_pasted_headings():
     pasted = [b for b in headings if b.text.startswith("Sekretaris Jenderal ASEAN Dr. Kao Kim Hourn Bertemu")]
     assert [b.level for b in pasted] == [3, 3]
     assert article.language == "id"
+
+
+def test_each_paragraph_of_a_blockquote_is_its_own_block():
+    # Joining a quote's paragraphs glued sentences together ("...sembilan?Warga")
+    # and hid a repeated paragraph inside a longer block.
+    asked = "Siapa yang mau berjualan kalau pembeli baru datang jam sembilan?"
+    repeated = (
+        "Warga yang tinggal di atas pasar mengatakan mereka akan meminta dewan membatasi musik yang "
+        "diperkeras setelah pukul sepuluh malam."
+    )
+    body = (
+        "<p>Dewan kota Penang memutuskan pada hari Selasa untuk memperpanjang jam operasional pasar malam di "
+        "Lebuh Chulia hingga tengah malam mulai bulan depan.</p>"
+        "<p>Para pedagang telah meminta perubahan itu selama dua tahun, dengan alasan sebagian besar wisatawan "
+        "baru datang setelah makan malam ketika udara sudah sejuk.</p>"
+        f"<blockquote><p>{asked}</p><p>{repeated}</p></blockquote>"
+        "<p>Dinas pariwisata memperkirakan perpanjangan jam itu akan menambah pendapatan pedagang hingga "
+        f"seperlima pada musim liburan.</p><p>{repeated}</p>"
+    )
+    html = f"<html><head><title>Pasar malam</title></head><body><article><h1>Pasar malam</h1>{body}</article></body></html>"
+    article = extract_article(html.encode(), language_hint="id").article
+    quotes = [b.text for b in article.blocks if b.kind == "quote"]
+    assert quotes == [asked, repeated]
+    assert [b.text for b in article.blocks].count(repeated) == 2
