@@ -116,3 +116,40 @@ def test_quote_attribution_cut_on_a_function_word_is_flagged_english_and_indones
     assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
         ("truncated_text", "AQ501", 2, cut_id)
     ]
+
+
+VI = (
+    "Sáng nay, giá xăng RON95 được điều chỉnh giảm 320 đồng mỗi lít theo quyết định của liên bộ.",
+    "Các cửa hàng bán lẻ tại Hà Nội đã niêm yết giá mới ngay từ 15 giờ chiều cùng ngày.",
+    "Nhiều tài xế xe công nghệ cho biết họ vẫn chờ thêm các đợt giảm giá trong tháng tới.",
+    "Bộ Công Thương cho biết sẽ tiếp tục theo dõi sát diễn biến giá dầu thế giới.",
+)
+
+
+def test_a_sentence_about_photos_is_not_a_photo_credit_vietnamese():
+    # "Ảnh: Đoàn Loan" closes a caption; "những bức ảnh cho thấy ... và" is prose cut off.
+    cut = "Hàng dài xe máy chờ đổ xăng từ sáng sớm. Những bức ảnh cho thấy nhiều người mệt mỏi và"
+    credit = "Nhân viên cây xăng trên đường Láng bơm xăng cho khách. Ảnh: Đoàn Loan"
+    assert findings(article(VI[0], VI[1], cut, VI[2], VI[3], language="vi")) == [
+        ("truncated_text", "AQ501", 2, cut)
+    ]
+    assert findings(article(VI[0], VI[1], credit, VI[2], VI[3], language="vi")) == []
+
+
+def test_a_bulleted_list_set_as_one_paragraph_is_not_a_cut_english_and_malay():
+    en_list = (
+        "Signs of a know-it-all: • Interrupts colleagues in meetings • Dismisses questions from others "
+        "• Takes all of the credit for the group work"
+    )
+    ms_list = (
+        "Antara tanda-tanda awal: • Demam berpanjangan selama beberapa hari • Sakit sendi yang teruk "
+        "pada waktu malam • Ruam pada kulit dan badan"
+    )
+    ms = (
+        "Kementerian Kesihatan melaporkan peningkatan kes denggi di Selangor minggu ini.",
+        "Orang ramai dinasihatkan supaya memusnahkan tempat pembiakan nyamuk di sekitar rumah.",
+        "Pesakit yang mengalami gejala perlu segera mendapatkan rawatan di klinik berhampiran.",
+        "Operasi pembersihan akan diadakan serentak di semua daerah pada hujung minggu ini.",
+    )
+    assert findings(article(EN[0], EN[1], en_list, EN[2], EN[3])) == []
+    assert findings(article(ms[0], ms[1], ms_list, ms[2], ms[3], language="ms")) == []

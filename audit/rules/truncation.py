@@ -31,11 +31,11 @@ from audit.text import function_word_table, function_words, unpunctuated_script,
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
 _URL_END = re.compile(r"(https?://\S+|www\.\S+|\w[\w-]*(\.[\w-]+)*\.[a-z]{2,6}/?\S*|\S+\.\d+)$", re.I)
 #: Photo credits that close a paragraph without punctuation: "... xã hội. Ảnh:
-#: Đoàn Loan", "- Gambar hiasan", "Getty Images".
+#: Đoàn Loan", "- Gambar hiasan", "Getty Images". Case matters: a credit label
+#: is capitalised, while "những bức ảnh cho thấy ... và" is a sentence about photos.
 _CREDIT_END = re.compile(
-    r"(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Image|Source|Sumber|Nguồn|Credit|Kredit)\b"
-    r"[^.!?]{0,60}$",
-    re.I,
+    r"(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Images?|Source|Sumber|Nguồn|Credit|Kredit"
+    r"|ẢNH|FOTO|PHOTO|GAMBAR)\b[^.!?]{0,60}$"
 )
 #: A dash-led sign-off: "... -- Karen Sandstrom", "— Reuters".
 _DASH_TAIL = re.compile(r"\s[-–—]{1,2}\s*([^\s.!?][^.!?–—]{0,40})$")
@@ -44,6 +44,7 @@ _DATA_END = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2},? (?:1[89]|20)
 #: A quotation closed mid-sentence ('...," she said'; '...?" he asked'), or a
 #: dash-led credit after a quotation ('..." —Name, title'): an attribution follows.
 _QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"“]\s*,|[.!?][”\"](?=[A-Z]))")
+_BULLET = re.compile(r"\s[•▪►◦]\s")
 _LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
 _LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
 _INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
@@ -177,8 +178,8 @@ def _furniture(text: str, config: AuditConfig) -> bool:
         return True  # "Related: ...", "Photo: ..."
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
-    if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text):
-        return True  # an enumeration, or a list set as one paragraph: "(a) ...; atau", "- Read on ..."
+    if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text) or len(_BULLET.findall(text)) >= 2:
+        return True  # an enumeration, or a list set as one paragraph: "(a) ...; atau", "- Read on ...", "... • ... •"
     tail = tail_sentence(text)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
