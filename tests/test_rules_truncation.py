@@ -153,3 +153,30 @@ def test_a_bulleted_list_set_as_one_paragraph_is_not_a_cut_english_and_malay():
     )
     assert findings(article(EN[0], EN[1], en_list, EN[2], EN[3])) == []
     assert findings(article(ms[0], ms[1], ms_list, ms[2], ms[3], language="ms")) == []
+
+
+def test_last_sentence_left_open_is_a_cut_even_at_the_end_indonesian_and_tagalog():
+    # Several punctuated sentences, then one left open: cut, even as the last paragraph.
+    cut_id = (
+        "Petugas sudah menambah jam layanan di lima bengkel. Antrean pada hari kedua jauh lebih pendek. "
+        "Namun sebagian pengemudi ojek daring masih mengeluhkan biaya"
+    )
+    cut_tl = (
+        "Ayon sa barangay, mahigit apatnapung boluntaryo ang tumulong. Nagdala rin sila ng sariling kagamitan. "
+        "Plano ng lokal na pamahalaan na gawing buwanan ang"
+    )
+    assert findings(article(*ID, cut_id, language="id")) == [("truncated_text", "AQ501", 4, cut_id)]
+    assert findings(article(*TL, cut_tl, language="tl")) == [("truncated_text", "AQ501", 4, cut_tl)]
+
+
+def test_open_standfirst_promotions_and_lists_are_not_cuts_english_and_indonesian():
+    standfirst = "Floods in the north. Schools in Chiang Mai close as the Ping River rises above its banks"
+    promo = "Forecasters expect more rain this week. Visit our website on your mobile for live updates"
+    listing = "Bring the following: a passport; two photographs; the completed form; and the fee in cash"
+    assert findings(article(standfirst, *EN)) == []
+    assert findings(article(EN[0], EN[1], promo, EN[2], EN[3])) == []
+    assert findings(article(EN[0], EN[1], listing, EN[2], EN[3])) == []
+    lead_id = (
+        "Uji emisi mulai berlaku. Ribuan kendaraan di Jakarta mengantre di bengkel yang ditunjuk pemerintah"
+    )
+    assert findings(article(lead_id, *ID, language="id")) == []

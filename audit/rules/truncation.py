@@ -6,7 +6,8 @@ page legitimately do not: captions, credits, bylines, teaser headlines, quote
 attributions ("...," she said), list entries. So a block is judged against its
 own page (house style): it is flagged only when it reads as prose, sits on a page
 whose prose is punctuated, and either stops on a word that cannot end a sentence
-("of", "yang", "của"; ``lexicons/function_words.toml``) or, failing that, is a
+("of", "yang", "của"; ``lexicons/function_words.toml``), or is a paragraph of
+several punctuated sentences whose last one is left open, or, failing that, is a
 long paragraph that stops on an ordinary word as a rare anomaly: between two
 punctuated paragraphs, on a page with at most a couple of open endings. Thai and
 other scripts written without sentence-final punctuation cannot be judged this
@@ -25,6 +26,7 @@ from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
+from audit.rules.boilerplate import is_call_to_action, is_read_also
 from audit.text import function_word_table, function_words, unpunctuated_script, words
 
 #: Characters that may legitimately end a block.
@@ -46,7 +48,7 @@ _DATA_END = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2},? (?:1[89]|20)
 _QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"“]\s*,|[.!?][”\"](?=[A-Z]))")
 _BULLET = re.compile(r"\s[•▪►◦]\s")
 _LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
-_LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’)]+)?(?=\s|[A-Z])")
+_LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’')]+)?(?=\s|[A-Z])")
 _INNER_END = re.compile(r"[.!?…][\"”’)]*\s+\S")
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
 
@@ -178,17 +180,40 @@ def _furniture(text: str, config: AuditConfig) -> bool:
         return True  # "Related: ...", "Photo: ..."
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
+    if text.count(";") >= 2:
+        return True  # an enumeration set as one paragraph: "a; b; and c"
     if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text) or len(_BULLET.findall(text)) >= 2:
         return True  # an enumeration, or a list set as one paragraph: "(a) ...; atau", "- Read on ...", "... • ... •"
     tail = tail_sentence(text)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
+    if is_call_to_action(tail) or is_read_also(tail):
+        return True  # "... Visit our site on your mobile", "... Read more: ..."
     if "©" in tail or _name_like(tail):
         return True  # "... it. Zack Zwiezen, staff writer", "© Instagram/..."
     tokens = words(tail)
     # One or two words after the last full stop with no function word among them
     # are a sign-off or a widget ("DM", "Learn more", "Advertisement").
     return len(tokens) <= 2 and not any(t in function_words() for t in tokens)
+
+
+def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, config: AuditConfig) -> bool:
+    """A paragraph of several sentences whose last one is left open: "... was
+    confirmed. Officials said the plant". The writer punctuated the sentences
+    before, so the open one was cut, wherever the paragraph sits. Held to the
+    page's style like the rest: few such paragraphs, a punctuated page."""
+    tail = tail_sentence(text)
+    head_words = len(words(text)) - len(words(tail))
+    if not _INNER_END.search(text) or "©" in text or "#" in text:
+        return False  # one sentence; a copyright line; hashtags of a social post
+    several = [b for b in open_ended if _INNER_END.search(b.text)]
+    return (
+        head_words >= config.threshold("truncation", "open_sentence_min_head_words", 5)
+        and len(words(tail)) >= config.threshold("truncation", "open_sentence_min_tail_words", 3)
+        and len(several) <= config.threshold("truncation", "max_open_blocks", 2)
+        and closed >= config.threshold("truncation", "min_punctuated_share_prose", 0.75)
+        and not _title_like(tail)
+    )
 
 
 @register(
@@ -243,6 +268,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
                 and between_closed
                 and closed >= (loose if _prose(block.text) else strict)
             )
+        if not ok and i > 0:
+            ok = _last_sentence_left_open(block.text, open_ended, closed, config)
         if not ok:
             continue
         tail = " ".join(block.text.split()[-4:])
