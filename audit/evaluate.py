@@ -332,16 +332,16 @@ def format_report(report: dict[str, Any]) -> str:
         f"{len(report['extraction_failures'])} extraction failures",
         "",
         f"{'type':<22}{'defects':>8}{'found':>7}{'recall':>8}{'flags':>7}{'TP':>6}{'FP':>6}"
-        f"{'unlab.':>8}{'precision':>10}{'F1':>8}",
+        f"{'unlab.':>8}{'precision':>10}{'strict':>8}{'F1':>8}",
     ]
     rows = list(report["types"].items()) + [("overall", report["overall"])]
     for name, s in rows:
         if name == "overall":
-            lines.append("-" * 90)
+            lines.append("-" * 98)
         lines.append(
             f"{name:<22}{s['defects']:>8}{s['found']:>7}{_fmt(s['recall']):>8}{s['flags']:>7}"
             f"{s['true_positives']:>6}{s['false_positives']:>6}{s['unlabelled']:>8}"
-            f"{_fmt(s['precision']):>10}{_fmt(s['f1']):>8}"
+            f"{_fmt(s['precision']):>10}{_fmt(s['strict_precision']):>8}{_fmt(s['f1']):>8}"
         )
     lines += ["", "controls (negatives) flagged:"]
     controls = [(t, s) for t, s in report["types"].items() if s["controls"]]
@@ -358,7 +358,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"(excluding {', '.join(report['genuine_types'])}; "
         f"{report['flags_per_100_clean_pages_incl_genuine']} per 100 including them)",
         "unlab. = flags of a genuine type on pages whose label lists none of that type "
-        "(reported apart, not counted as false positives)",
+        "(reported apart, not counted as false positives); strict = precision counting them as false",
     ]
     for failure in report["extraction_failures"][:10]:
         lines.append(f"extraction failed: {failure['page']}: {failure['reason']}")
