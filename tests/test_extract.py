@@ -134,3 +134,104 @@ def test_each_paragraph_of_a_blockquote_is_its_own_block():
     quotes = [b.text for b in article.blocks if b.kind == "quote"]
     assert quotes == [asked, repeated]
     assert [b.text for b in article.blocks].count(repeated) == 2
+
+
+# Trafilatura 2.x drops an element repeating the one before it (text over 50 chars) even
+# with deduplicate=False; extraction puts the copy back so AQ201 can see it.
+PASTED = {
+    "id": (
+        "Pemerintah kota membuka tiga posko pengungsian di kelurahan pesisir sejak Selasa pagi, "
+        "kata juru bicara pemerintah daerah kepada wartawan.",
+        "Kepala badan penanggulangan bencana mengatakan air laut naik hingga setengah meter dan "
+        "merendam lebih dari dua ribu rumah warga di pesisir utara.",
+        "Warga berharap tanggul laut yang dijanjikan pemerintah pusat segera selesai dibangun "
+        "sebelum musim hujan berikutnya tiba.",
+    ),
+    "en": (
+        "The council opened three shelters in the coastal wards on Tuesday morning after the "
+        "overnight tide breached the old sea wall, a spokesman said.",
+        "The head of the disaster agency said the water rose by half a metre and flooded more "
+        "than two thousand homes along the northern shore.",
+        "Residents said they hoped the new sea wall promised by the national government would be "
+        "finished before the next rainy season.",
+    ),
+    "vi": (
+        "Chính quyền thành phố đã mở ba điểm sơ tán tại các phường ven biển từ sáng thứ Ba sau khi "
+        "triều cường tràn qua đê cũ, người phát ngôn cho biết.",
+        "Trưởng ban phòng chống thiên tai cho biết nước dâng cao nửa mét và làm ngập hơn hai nghìn "
+        "ngôi nhà dọc bờ biển phía bắc của thành phố.",
+        "Người dân mong rằng con đê biển mới mà chính phủ hứa xây dựng sẽ hoàn thành trước mùa mưa "
+        "năm sau để họ không phải sơ tán thêm lần nào nữa.",
+    ),
+}
+
+
+def _page(body: str) -> bytes:
+    return (
+        "<html><head><meta charset='utf-8'><title>Banjir rob</title></head><body><article>"
+        f"<h1>Banjir rob di pesisir</h1>{body}</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("lang", sorted(PASTED))
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "<p>{a}</p><p>{b}</p><p>{b}</p><p>{c}</p>",
+        "<div><p>{a}</p></div><div><p>{b}</p></div><div><p>{b}</p></div><div><p>{c}</p></div>",
+        "<p>{a}</p><p>{b}</p><div class='ad-slot'></div><p>{b}</p><p>{c}</p>",
+    ],
+)
+def test_a_paragraph_pasted_twice_in_a_row_keeps_both_copies(lang, layout):
+    from audit.config import load_config
+    from audit.engine import audit_article
+
+    a, b, c = PASTED[lang]
+    article = extract_article(_page(layout.format(a=a, b=b, c=c))).article
+    texts = [blk.text for blk in article.blocks if blk.kind == "paragraph"]
+    assert texts == [a, b, b, c]
+    second = [blk.index for blk in article.blocks if blk.text == b][1]
+    flagged = [f for f in audit_article(article, load_config()).findings if f.rule == "AQ201"]
+    assert [(f.block, f.evidence) for f in flagged] == [(second, b)]
+
+
+@pytest.mark.parametrize(
+    ("layout", "kind"),
+    [
+        ("<p>{a}</p><p>{b}</p><p>{b}</p><p>{b}</p><p>{c}</p>", "paragraph"),
+        ("<p>{a}</p><h2>{b}</h2><h2>{b}</h2><p>{c}</p>", "heading"),
+        ("<p>{a}</p><blockquote>{b}</blockquote><blockquote>{b}</blockquote><p>{c}</p>", "quote"),
+    ],
+)
+def test_pasted_copies_come_back_as_the_same_kind(layout, kind):
+    a, b, c = PASTED["en"]
+    article = extract_article(_page(layout.format(a=a, b=b, c=c))).article
+    copies = [blk for blk in article.blocks if blk.text == b]
+    assert [blk.kind for blk in copies] == [kind] * layout.count("{b}</")
+    assert [blk.index for blk in copies] == list(range(copies[0].index, copies[0].index + len(copies)))
+
+
+def test_a_responsive_twin_in_another_wrapper_is_not_put_back():
+    # The same lead in a desktop and a mobile wrapper is shown once: not a pasted repeat.
+    a, b, c = PASTED["id"]
+    body = f"<div class='lead d-none d-md-block'><p>{a}</p></div><div class='lead-mobile d-md-none'><p>{a}</p></div><p>{b}</p><p>{c}</p>"
+    article = extract_article(_page(body)).article
+    assert [blk.text for blk in article.blocks].count(a) == 1
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # an excerpt printed above a body that opens with the same lead
+        "<p>{a}</p><p>{a}</p><p>{b}</p><p>{c}</p>",
+        # a closing line the template adds after the editor's own
+        "<p>{a}</p><p>{b}</p><p>{c}</p><p>{c}</p>",
+        # a citation line that is mostly a link
+        "<p>{a}</p>" + "<p>Harian Kota, <a href='/r/1'>{b}</a>, 3 Maret 2024</p>" * 2 + "<p>{c}</p>",
+    ],
+)
+def test_template_repeats_at_the_edges_and_link_lines_are_not_put_back(layout):
+    a, b, c = PASTED["id"]
+    article = extract_article(_page(layout.format(a=a, b=b, c=c))).article
+    texts = [blk.text for blk in article.blocks]
+    assert all(texts.count(t) <= 1 for t in texts)
