@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from audit.text import normalize, words
+from audit.text import function_words, normalize, words
+
+#: Words of a heading that may differ between two copies of it and the copies
+#: still be near the same: only a spelling slip (one or two letters).
+_TYPO_RATIO = 0.8
 
 
 def char_ngrams(text: str, n: int = 4) -> set[str]:
@@ -43,3 +47,58 @@ def near_same(a: str, b: str, threshold: float = 0.9) -> bool:
     if shorter / longer < threshold - 0.15:
         return False
     return SequenceMatcher(None, na, nb, autojunk=False).ratio() >= threshold
+
+
+def _typo(a: str, b: str) -> bool:
+    """Two words one slip apart ("Jakarta"/"Jakata"), not two different words."""
+    return min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b, autojunk=False).ratio() >= _TYPO_RATIO
+
+
+def _content_words(tokens: list[str]) -> list[str]:
+    stop = function_words()
+    return [t for t in tokens if t not in stop and not t.isdigit()]
+
+
+def numbered_series(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ only in numbers both of them have at the same place:
+    "Day 1"/"Day 2", "Foto 3 dari 10"/"Foto 4 dari 10" (an added number, such as a
+    year, is not a series)."""
+    ta, tb = normalize(a).split(), normalize(b).split()
+    if len(ta) != len(tb) or ta == tb:
+        return False
+    return all(
+        x == y or (any(c.isdigit() for c in x) and any(c.isdigit() for c in y))
+        for x, y in zip(ta, tb, strict=True)
+    )
+
+
+def near_repeat(a: str, b: str, threshold: float = 0.9) -> bool:
+    """True when heading ``b`` is heading ``a`` again, exactly or nearly: the same
+    text up to case, punctuation and spacing, or :func:`near_same` *and* the same
+    content words (up to a spelling slip), so that only function words ("di",
+    "the"), an added number or a slip differ. Parallel section labels of a listicle
+    ("Best early home deals", "Best early tech deals") share a template but not
+    their content words, and a numbered series ("Day 1", "Day 2") is not a repeat."""
+    na, nb = normalize(a), normalize(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    if not near_same(na, nb, threshold) or numbered_series(na, nb):
+        return False
+    left, right = _content_words(na.split()), _content_words(nb.split())
+    if not left or not right:
+        return False
+    unmatched = list(right)
+    missing = []
+    for word in left:
+        if word in unmatched:
+            unmatched.remove(word)
+        else:
+            missing.append(word)
+    for word in missing:
+        slip = next((w for w in unmatched if _typo(word, w)), None)
+        if slip is None:
+            return False
+        unmatched.remove(slip)
+    return not unmatched

@@ -127,6 +127,93 @@ def test_long_heading_repeated_later_is_flagged_english_and_malay():
     assert findings(ms) == [("repeated_heading", "AQ102", 4, ms_heading)]
 
 
+ID_FUEL_TITLE = "Pemerintah Umumkan Harga Baru Pertalite dan Solar Mulai Besok"
+
+
+def test_heading_repeated_nearly_later_is_flagged_indonesian_and_english():
+    # The same heading again, with a different case and a function word added.
+    first = "Dampak Kenaikan Harga BBM bagi Warga Jakarta Timur"
+    again = "Dampak kenaikan harga BBM bagi warga di Jakarta Timur"
+    idn = article(
+        ID_FUEL_TITLE,
+        ("h", 2, first),
+        ("p", "Sopir angkot di Kampung Melayu mengeluhkan setoran yang makin berat sejak pekan lalu."),
+        ("h", 2, "Tanggapan Pemerintah Provinsi"),
+        ("p", "Pemprov DKI menyiapkan subsidi transportasi bagi warga berpenghasilan rendah."),
+        ("h", 2, again),
+        language="id",
+    )
+    # A slip and different punctuation: still the same heading pasted twice.
+    en = article(
+        EN_TITLE,
+        ("h", 2, "Where residents can collect drinking water and sandbags"),
+        ("p", "Distribution points open at 8am at the city hall and at two temples."),
+        ("h", 2, "How long the clean-up will take"),
+        ("p", "Officials expect schools to reopen next week, once the roads are cleared."),
+        ("h", 2, "Where residents can collect drinking-water and sandbag"),
+    )
+    assert findings(idn) == [("repeated_heading", "AQ102", 4, again)]
+    assert findings(en) == [
+        ("repeated_heading", "AQ102", 4, "Where residents can collect drinking-water and sandbag")
+    ]
+
+
+def test_four_word_subhead_of_some_length_repeated_is_flagged_indonesian_and_tagalog():
+    idn = article(
+        "Banjir Rendam Tiga Kecamatan di Kota Bekasi",
+        ("h", 2, "Kronologi Lengkap Banjir Kemarin"),
+        ("p", "Hujan deras mengguyur Bekasi sejak Senin sore hingga Selasa dini hari."),
+        ("h", 2, "Bantuan untuk Pengungsi"),
+        ("p", "Dinas Sosial membuka dapur umum di dua lokasi pengungsian."),
+        ("h", 2, "Kronologi lengkap banjir kemarin"),
+        language="id",
+    )
+    tl = article(
+        TL_TITLE,
+        ("h", 2, "Listahan ng Presyong Ipinatutupad"),
+        ("p", TL_BODY[0]),
+        ("h", 2, "Reaksyon ng mga mamimili"),
+        ("p", TL_BODY[1]),
+        ("h", 2, "Listahan ng Presyong Ipinatutupad"),
+        language="tl",
+    )
+    assert findings(idn) == [("repeated_heading", "AQ102", 4, "Kronologi lengkap banjir kemarin")]
+    assert findings(tl) == [("repeated_heading", "AQ102", 4, "Listahan ng Presyong Ipinatutupad")]
+
+
+def test_parallel_labels_numbered_series_and_short_subheads_are_not_repeats_english_and_indonesian():
+    en = article(
+        "Five days on the Mekong: a river journey from Luang Prabang",
+        ("h", 2, "Day 1: from Huay Xai to Pakbeng"),
+        ("p", "The slow boat leaves at 11am and the first day on the river lasts about seven hours."),
+        ("h", 2, "Day 2: from Pakbeng to Luang Prabang"),
+        ("p", "Mist hangs over the water until mid-morning, and the boat stops at a village school."),
+        ("h", 2, "Best early deals on home appliances"),
+        ("p", "Rice cookers and fans are the most discounted items this week."),
+        ("h", 2, "Best early deals on travel gadgets"),
+        ("p", "Power banks and compact adapters sell out first, retailers say."),
+        ("h", 3, "Video"),
+        ("p", "Passengers watch the sunset from the deck near Pakbeng."),
+        ("h", 3, "Video"),
+    )
+    idn = article(
+        ID_FUEL_TITLE,
+        ("h", 3, "10.45 WIB"),
+        ("p", "Antrean kendaraan mengular di SPBU Jalan Raya Bogor sejak pagi."),
+        ("h", 3, "Update"),
+        ("p", "Pertamina menambah pasokan ke SPBU di wilayah Jakarta Timur."),
+        ("h", 3, "10.45 WIB"),
+        ("p", "Polisi mengatur lalu lintas di sekitar SPBU yang padat."),
+        ("h", 3, "Update"),
+        ("h", 2, "Harga Pertalite di Wilayah Jawa dan Bali"),
+        ("p", "Harga di Jawa dan Bali sama dengan harga di wilayah lain."),
+        ("h", 2, "Harga Pertalite di Wilayah Papua dan Maluku"),
+        language="id",
+    )
+    assert findings(en) == []
+    assert findings(idn) == []
+
+
 def test_update_and_timestamp_subheads_and_section_labels_repeat_legitimately():
     en = article(
         "Live: Typhoon Yagi makes landfall in northern Vietnam",

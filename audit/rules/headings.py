@@ -8,21 +8,24 @@ every heading before it (a display headline comes before the article's sections,
 never under one). Every further copy is flagged.
 
 Headings that repeat each other but not the headline are judged more carefully:
-listicles and live blogs repeat short section labels ("Women's World Cup") and
-parallel product names by design, so only exact repeats of a long heading, seen
-at most a couple of times and not side by side, count.
+listicles and live blogs repeat short section labels ("Update", "Women's World
+Cup", a time stamp) and parallel product names by design. So only a heading of
+some length counts, repeated exactly or nearly (case, punctuation, a function
+word, an added number or a spelling slip: :func:`audit.similarity.near_repeat`,
+the headline's near-match test plus the same content words), seen at most a
+couple of times and not side by side. Parallel labels ("Best home deals", "Best
+tech deals") and numbered series ("Day 1", "Day 2") are not repeats.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 
 from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.similarity import near_same
+from audit.similarity import near_repeat, near_same
 from audit.text import normalize
 
 _TIMESTAMP = re.compile(r"^[\d\s:./\-apmAPMWIBTGMTUC+]*$")
@@ -64,7 +67,7 @@ def _substantial(text: str, config: AuditConfig) -> bool:
     norm = normalize(text)
     min_words = config.threshold("headings", "min_words", 5)
     min_chars = config.threshold("headings", "min_chars", 30)
-    return len(norm.split()) >= min_words or (" " not in norm and len(norm) >= min_chars)
+    return len(norm.split()) >= min_words or len(norm) >= min_chars
 
 
 def _level(block: Block) -> int:
@@ -115,7 +118,7 @@ def heading_repeats_headline(article: Article, config: AuditConfig) -> Iterator[
     "heading-repeats-heading",
     "repeated_heading",
     "warning",
-    "A long body heading repeats an earlier body heading word for word.",
+    "A body heading repeats an earlier body heading, exactly or nearly.",
 )
 def heading_repeats_heading(article: Article, config: AuditConfig) -> Iterator[Flag]:
     forms = _headline_forms(article)
@@ -126,17 +129,26 @@ def heading_repeats_heading(article: Article, config: AuditConfig) -> Iterator[F
         for b in article.headings()
         if _substantial(b.text, config) and not _repeats_headline(b, forms, article, similarity)
     ]
-    counts = Counter(normalize(b.text) for b in headings)
-    first: dict[str, Block] = {}
+    # Each heading joins the group of the first earlier heading it repeats.
+    groups: list[list[Block]] = []
     for block in headings:
-        key = normalize(block.text)
-        if counts[key] > max_copies:
+        group = next((g for g in groups if near_repeat(g[0].text, block.text, similarity)), None)
+        if group is None:
+            groups.append([block])
+        else:
+            group.append(block)
+    repeats: list[tuple[Block, Block]] = []
+    for group in groups:
+        if len(group) > max_copies:
             continue  # a label repeated all down the page is layout, not a paste
-        earlier = first.setdefault(key, block)
-        if earlier is block or block.index - earlier.index <= 1:
-            continue  # side-by-side copies are a widget rendered twice
+        earlier = group[0]
+        # Side-by-side copies are a widget rendered twice.
+        repeats.extend((block, earlier) for block in group[1:] if block.index - earlier.index > 1)
+    for block, earlier in sorted(repeats, key=lambda pair: pair[0].index):
+        exact = normalize(block.text) == normalize(earlier.text)
+        how = "word for word" if exact else "nearly (case, punctuation or a word or two apart)"
         yield Flag(
             evidence=block.text,
             block=block.index,
-            message=f"Heading repeats the heading of block {earlier.index} word for word",
+            message=f"Heading repeats the heading of block {earlier.index} {how}",
         )
