@@ -21,7 +21,20 @@ LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 #: TOML table -> keys it may hold. Anything else is a typo and is refused.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "statistics": ("units_after", "units_before", "attribution", "attribution_start", "data_nouns"),
+    "statistics": (
+        "units_after",
+        "units_before",
+        "attribution",
+        "attribution_start",
+        "attribution_named",
+        "name_linkers",
+        "named_before",
+        "named_after",
+        "attribution_exclude",
+        "back_references",
+        "data_nouns",
+        "clause_continuations",
+    ),
     "boilerplate": ("read_also", "cta_verbs", "cta_objects", "cta_phrases", "faq_headings"),
     "metadata": ("placeholder_authors",),
     "mixing": ("function_words",),
@@ -44,7 +57,22 @@ class Lexicon:
     units_before: tuple[str, ...] = ()
     attribution: tuple[str, ...] = ()
     attribution_start: tuple[str, ...] = ()
+    #: Cues that are also ordinary words ("study", "riset", Tagalog "ani" = harvest,
+    #: "chia sẻ" = share): they count only beside a named source.
+    attribution_named: tuple[str, ...] = ()
+    #: Words allowed between such a cue and the name after it ("by", "ng", "của").
+    name_linkers: tuple[str, ...] = ()
+    #: Words that, right before / right after such a cue, make it a document
+    #: ("the study", "survei tersebut").
+    named_before: tuple[str, ...] = ()
+    named_after: tuple[str, ...] = ()
+    #: Phrases that hold a cue word but attribute nothing ("dengan kata lain", "nói chung").
+    attribution_exclude: tuple[str, ...] = ()
+    #: Sentence openers that point back at the sentence before ("Hal itu", "That figure").
+    back_references: tuple[str, ...] = ()
     data_nouns: tuple[str, ...] = ()
+    #: Thai: words opening a clause that continues the sentence before it.
+    clause_continuations: tuple[str, ...] = ()
     read_also: tuple[str, ...] = ()
     cta_verbs: tuple[str, ...] = ()
     cta_objects: tuple[str, ...] = ()

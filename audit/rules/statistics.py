@@ -37,7 +37,8 @@ _NUM = r"\d+(?:[.,]\d+)*"
 #: Latin letters (with Vietnamese and other accents), for "glued to a word" checks.
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
-_THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f\d])\s+(?=[\u0e00-\u0e7f])")
+#: A clause break in Thai: a space before a Thai letter (not before a Thai digit ๐-๙).
+_THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f\d])\s+(?=[\u0e00-\u0e4f\u0e5a-\u0e7f])")
 _QUOTES = re.compile(r"“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|「[^「」]*」|\"[^\"]*\"")
 #: A bracketed citation closing a claim: "(BPS 2014)", "(diolah dari USDA, 2014)".
 _CITATION = re.compile(r"\([^()]*\b(?:19|20)\d{2}[a-z]?\)")
@@ -55,6 +56,13 @@ class _Patterns:
     cue: lexicon.PhrasePattern | None
     start_cue: re.Pattern[str] | None
     data_noun: lexicon.PhrasePattern | None
+    named: lexicon.PhrasePattern | None = None
+    linkers: frozenset[str] = frozenset()
+    named_before: re.Pattern[str] | None = None
+    named_after: re.Pattern[str] | None = None
+    exclude: lexicon.PhrasePattern | None = None
+    back_reference: re.Pattern[str] | None = None
+    continuation: re.Pattern[str] | None = None
 
 
 def _unit_alternation(units: tuple[str, ...]) -> str:
@@ -65,6 +73,13 @@ def _unit_alternation(units: tuple[str, ...]) -> str:
             body += r"(?![^\W\d_])"  # "persenan" is not "persen"; "Rp5" is "Rp" + 5
         parts.append(body)
     return "|".join(parts)
+
+
+def _anchored(phrases: tuple[str, ...], template: str) -> re.Pattern[str] | None:
+    """``phrases`` as one case-insensitive regex built from ``template`` ("{}" = the
+    alternation), whole words except in Thai."""
+    found = lexicon.phrase_pattern(phrases)
+    return re.compile(template.format(found.pattern), re.IGNORECASE | re.UNICODE) if found else None
 
 
 @lru_cache(maxsize=4)
@@ -89,39 +104,127 @@ def _patterns(directory: str | None = None) -> _Patterns:
         cue=lexicon.phrase_pattern(lex.attribution),
         start_cue=start_cue,
         data_noun=lexicon.phrase_pattern(lex.data_nouns),
+        named=lexicon.phrase_pattern(lex.attribution_named),
+        linkers=frozenset(w.casefold() for w in lex.name_linkers),
+        named_before=_anchored(lex.named_before, r"(?:{})\s*$"),
+        named_after=_anchored(lex.named_after, r"^\s*(?:{})"),
+        exclude=lexicon.phrase_pattern(lex.attribution_exclude),
+        back_reference=_anchored(lex.back_references, r"^[\W_]*(?:{})"),
+        continuation=_anchored(lex.clause_continuations, r"^[\W_]*(?:{})"),
     )
 
 
+def _is_thai(text: str) -> bool:
+    return len(_THAI.findall(text)) > len(text) / 3
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a block. Thai has no sentence punctuation: a space between
-    two Thai characters is the nearest thing to a sentence break."""
-    pieces = _THAI_BREAK.split(text) if len(_THAI.findall(text)) > len(text) / 3 else sentences(text)
+    """Clause spans of a block: its sentences or, in Thai, which has no sentence
+    punctuation, the runs of text between the spaces that separate its clauses."""
+    pieces = _THAI_BREAK.split(text) if _is_thai(text) else sentences(text)
     spans: list[tuple[int, int]] = []
     pos = 0
-    units = _thai_units()
     for piece in pieces:
         start = text.find(piece, pos)
         if start < 0:
             continue
-        if spans and text[spans[-1][1] - 1].isdigit() and piece.startswith(units):
-            spans[-1] = (spans[-1][0], start + len(piece))  # "5" + "ล้านบาท" is one amount
-        else:
-            spans.append((start, start + len(piece)))
+        spans.append((start, start + len(piece)))
         pos = start + len(piece)
     return spans
 
 
-@lru_cache(maxsize=1)
-def _thai_units() -> tuple[str, ...]:
-    """Thai unit words that follow a number ("5 ล้านบาท"): never a clause break."""
-    lex = lexicon.combined()
-    return tuple(u for u in lex.units_after if _THAI.search(u)) or ("\u0e25\u0e49\u0e32\u0e19",)
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence or, in Thai, a group of clauses read as one sentence."""
+
+    start: int
+    end: int
+    clauses: tuple[tuple[int, int], ...]
+
+
+def _units(text: str, pats: _Patterns) -> list[_Unit]:
+    """Sentences; in Thai, clauses grouped into sentences. A clause joins the one
+    before when it opens with a continuation ("และ", "ซึ่ง", "โดย"...), when the one
+    before hands over to it ("... ระบุว่า"), or when the one before stops on a
+    number and this one names no source ("ประชากรร้อยละ 15 ยังไม่ได้รับ...": Thai
+    writers space around numbers; "... ร้อยละ 62 สำนักงานสถิติระบุว่า" starts anew)."""
+    spans = _spans(text)
+    if not _is_thai(text):
+        return [_Unit(s, e, ((s, e),)) for s, e in spans]
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        clause = text[span[0] : span[1]]
+        last = text[groups[-1][-1][0] : groups[-1][-1][1]] if groups else ""
+        joins = bool(groups) and (
+            bool(pats.continuation and pats.continuation.match(clause))
+            or _ends_with_cue(last, pats)
+            or (last[-1:].isdigit() and not _has_cue(clause, pats))
+        )
+        if joins:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [_Unit(g[0][0], g[-1][1], tuple(g)) for g in groups]
+
+
+_TOKEN = re.compile(r"\S+")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _is_name(token: str) -> bool:
+    """A capitalised word, an acronym or a year: what names a source."""
+    word = _EDGE.sub("", token)
+    return bool(word) and (word[0].isupper() or bool(_YEAR.fullmatch(word)))
+
+
+def _beside_name(text: str, match: re.Match[str], pats: _Patterns) -> bool:
+    """An ambiguous cue ("study", "riset", "ani") counts only next to a source: a
+    name right before it (not the sentence's first word), a name right after it past
+    linker words, or a determiner that makes it a document ("the study")."""
+    head, tail = text[: match.start()], text[match.end() :]
+    if pats.named_before and pats.named_before.search(head):
+        return True
+    if pats.named_after and pats.named_after.match(tail):
+        return True
+    before = _TOKEN.findall(head)
+    if len(before) > 1 and not re.search(r"[,;:.!?]$", before[-1]) and _is_name(before[-1]):
+        return True
+    if tail[:1] not in ("", " ", "\u00a0"):
+        return False  # "study," / "report." : nothing named after it
+    for token in _TOKEN.findall(tail)[:3]:
+        if _is_name(token):
+            return True
+        if _EDGE.sub("", token).casefold() not in pats.linkers or re.search(r"[,;:.!?]$", token):
+            return False
+    return False
+
+
+def _mask(text: str, pats: _Patterns) -> str:
+    """``text`` with the phrases that hold a cue word but attribute nothing
+    ("dengan kata lain", "nói chung") blanked out, positions kept."""
+    if not pats.exclude:
+        return text
+    return (
+        pats.exclude.regex.sub(lambda m: " " * len(m.group(0)), text)
+        if pats.exclude.may_match(text)
+        else text
+    )
+
+
+def _cues(text: str, pats: _Patterns) -> list[tuple[int, int]]:
+    """Spans of the attribution cues in ``text`` that really attribute."""
+    masked = _mask(text, pats)
+    found = [m.span() for m in pats.cue.finditer(masked)] if pats.cue else []
+    if pats.named:
+        found += [m.span() for m in pats.named.finditer(masked) if _beside_name(masked, m, pats)]
+    return found
 
 
 def _has_cue(text: str, pats: _Patterns) -> bool:
-    if pats.cue and pats.cue.search(text):
+    if _cues(text, pats):
         return True
-    return bool(pats.start_cue and pats.start_cue.search(text))
+    return bool(pats.start_cue and pats.start_cue.search(_mask(text, pats)))
 
 
 def _ends_with_cue(text: str, pats: _Patterns) -> bool:
@@ -131,48 +234,61 @@ def _ends_with_cue(text: str, pats: _Patterns) -> bool:
     stripped = _CLAUSE_END.sub("", text)
     if text.rstrip().endswith(":"):
         return True
-    if not pats.cue or _FINISHED.search(stripped):
+    if _FINISHED.search(stripped):
         return False
-    return any(m.end() >= len(stripped) - 1 for m in pats.cue.finditer(stripped))
+    return any(end >= len(stripped) - 1 for _, end in _cues(stripped, pats))
 
 
 def _quoted(pos: int, text: str) -> bool:
     return any(m.start() < pos < m.end() for m in _QUOTES.finditer(text))
 
 
-def _is_sourced(block: Block, spans: list[tuple[int, int]], i: int, pos: int, pats: _Patterns) -> bool:
+def _sources_previous(text: str, unit: _Unit, pats: _Patterns) -> bool:
+    """A next sentence that names where the figure before it comes from: "The
+    figures come from the census." / "Hal itu disampaikan Kepala BPS Jakarta."."""
+    following = text[unit.start : unit.end]
+    first = text[unit.clauses[0][0] : unit.clauses[0][1]]
+    if _ends_with_cue(first, pats):
+        return False  # it introduces what follows instead ("... ระบุว่า ...")
+    if pats.data_noun and pats.data_noun.search(following):
+        # "The figures come from the national census": next to a data noun, an
+        # ambiguous cue ("census", "survei") is the document the figures come from.
+        named = pats.named and pats.named.search(_mask(following, pats))
+        return bool(named) or _has_cue(following, pats)
+    return bool(pats.back_reference and pats.back_reference.match(following) and _has_cue(following, pats))
+
+
+def _is_sourced(block: Block, units: list[_Unit], i: int, pos: int, pats: _Patterns) -> bool:
     text = block.text
-    sentence = text[spans[i][0] : spans[i][1]]
-    if block.kind == "quote" or _has_cue(sentence, pats) or _quoted(pos, text) or _CITATION.search(sentence):
+    unit = units[i]
+    sentence = text[unit.start : unit.end]
+    if block.kind == "quote" or _quoted(pos, text) or _CITATION.search(sentence):
         return True
-    if i > 0 and _ends_with_cue(text[spans[i - 1][0] : spans[i - 1][1]], pats):
-        return True
-    if i + 1 < len(spans):
-        following = text[spans[i + 1][0] : spans[i + 1][1]]
-        hands_over = _ends_with_cue(following, pats)  # it introduces the next clause instead
-        if (
-            not hands_over
-            and _has_cue(following, pats)
-            and pats.data_noun
-            and pats.data_noun.search(following)
-        ):
+    # Inside a sentence (in Thai, a clause group): a cue in the figure's clause or an
+    # earlier one, or a source named in a later clause ("... ตามข้อมูลของ ...").
+    for start, end in unit.clauses:
+        clause = text[start:end]
+        if (start <= pos or not _ends_with_cue(clause, pats)) and _has_cue(clause, pats):
             return True
-    return False
+    if i > 0 and _ends_with_cue(text[units[i - 1].start : units[i - 1].end], pats):
+        return True
+    return i + 1 < len(units) and _sources_previous(text, units[i + 1], pats)
 
 
 def unsourced(block: Block, pats: _Patterns | None = None) -> Iterator[tuple[str, str]]:
     """Yield ``(sentence, statistic)`` for each sentence of ``block`` holding an
-    unattributed statistic (one per sentence, the first statistic named)."""
+    unattributed statistic (one per sentence, the first statistic named). In Thai
+    the sentence is the group of clauses read together."""
     pats = pats or _patterns()
     if not _has_digit(block.text):
         return
-    spans = _spans(block.text)
-    for i, (start, end) in enumerate(spans):
-        sentence = block.text[start:end]
+    units = _units(block.text, pats)
+    for i, unit in enumerate(units):
+        sentence = block.text[unit.start : unit.end]
         match = pats.statistic.search(sentence)
         if match is None:
             continue
-        if _is_sourced(block, spans, i, start + match.start(), pats):
+        if _is_sourced(block, units, i, unit.start + match.start(), pats):
             continue
         yield sentence, match.group(0).strip()
 
