@@ -16,6 +16,12 @@ little):
   cohesive as a typical paragraph of this article).
 
 Unspaced scripts (Thai) use character trigrams instead of words.
+
+Within one article the IDF cannot tell "said" or "tahun" from a topical word
+that happens to occur twice, so each term is also weighted by its rarity in the
+language at large (``wordfreq``'s Zipf frequency): a pasted paragraph that shares
+only everyday words with the article then scores as the stranger it is.
+Languages ``wordfreq`` does not cover keep the plain in-article weights.
 """
 
 from __future__ import annotations
@@ -24,8 +30,41 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.text import function_words, words
+
+#: Our language codes -> wordfreq's, where they differ (Tagalog is "fil").
+_WORDFREQ_CODES = {"tl": "fil", "no": "nb"}
+#: Languages whose wordfreq tokenizer needs MeCab or jieba, which we do not install.
+_WORDFREQ_SKIP = frozenset({"ja", "ko", "zh", "zh-cn", "zh-tw", "th"})
+
+
+@lru_cache(maxsize=64)
+def _wordfreq_language(lang: str | None) -> str | None:
+    """The wordfreq code for ``lang`` when wordfreq has a word list for it."""
+    if not lang or lang in _WORDFREQ_SKIP:
+        return None
+    try:
+        from wordfreq import available_languages  # lazy: loads its data on first use
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return None
+    code = _WORDFREQ_CODES.get(lang, lang)
+    return code if code in available_languages() else None
+
+
+@lru_cache(maxsize=200_000)
+def rarity(term: str, lang: str) -> float:
+    """How much a term says about a topic, from its frequency in the language:
+    (8 - Zipf) / 4, kept within [0.25, 2] ("the" ~0.25, "ferry" ~1, unseen 2)."""
+    from wordfreq import zipf_frequency
+
+    try:
+        zipf = zipf_frequency(term, lang)
+    except Exception:  # noqa: BLE001 - a tokenizer wordfreq lacks: no background weight
+        return 1.0
+    return min(2.0, max(0.25, (8.0 - zipf) / 4.0))
+
 
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 
@@ -75,12 +114,16 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
 class _Space:
     """TF-IDF space over the article's paragraphs and its headline."""
 
-    def __init__(self, bags: list[Counter[str]], headline: Counter[str]) -> None:
+    def __init__(
+        self, bags: list[Counter[str]], headline: Counter[str], background: str | None = None
+    ) -> None:
         df: Counter[str] = Counter()
         for bag in [*bags, headline]:
             df.update(bag.keys())
         n = len(bags) + 1
         self.idf = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        if background:
+            self.idf = {t: w * rarity(t, background) for t, w in self.idf.items()}
         self.bags = bags
         self.headline = headline
         self.vectors = [self.weigh(bag) for bag in bags]
@@ -123,10 +166,14 @@ class Cohesion:
     relative: float
 
 
-def paragraph_cohesion(texts: list[str], headline: str = "") -> list[Cohesion]:
+def paragraph_cohesion(texts: list[str], headline: str = "", language: str | None = None) -> list[Cohesion]:
+    """Cohesion of each paragraph; ``language`` (the article's) turns on the
+    background rarity weights where wordfreq knows the language."""
     if not texts:
         return []
-    words_space = _Space([terms(t) for t in texts], terms(headline))
+    unspaced = _unspaced(" ".join(texts)[:400])
+    background = None if unspaced else _wordfreq_language(language)
+    words_space = _Space([terms(t) for t in texts], terms(headline), background)
     prefix_space = _Space([prefixes(t) for t in texts], prefixes(headline))
     loo = words_space.leave_one_out()
     loo_prefix = prefix_space.leave_one_out()

@@ -132,18 +132,44 @@ def test_threshold_comes_from_the_config():
 
 def test_closing_author_bio_is_not_a_pasted_paragraph_english_and_malay():
     # The last paragraph of a story often stands apart by design: the author's
-    # bio with an address to write to. The same text in mid-story is flagged.
+    # bio with an address to write to. Without the position and contact signals
+    # this bio would be flagged (it shares no words with the story).
     bio = (
         "Farah Lim covers transport and infrastructure for the northern region, having previously reported "
         "on courts and crime; she can be reached at farah.lim@example.com or on X at @farahlim_news."
     )
     en_end = article(EN_HEADLINE, *EN, bio)
-    en_mid = article(EN_HEADLINE, *EN[:3], bio, *EN[3:])
     assert findings(en_end) == []
-    assert findings(en_mid) == [("off_topic_paragraph", "AQ301", 3, bio)]
+    no_position = load_config(
+        override={
+            "rules": {"select": ["AQ3"]},
+            "thresholds": {"topic": {"weights": {"last": 0.0, "contact": 0.0}}},
+        }
+    )
+    assert [f.evidence for f in audit_article(en_end, no_position).findings] == [bio]
     ms_bio = (
         "Nurul Aina Zainal ialah wartawan kanan yang menulis tentang pendidikan tinggi dan belia sejak "
         "tahun 2015; beliau boleh dihubungi melalui nurul.aina@example.my atau di Instagram @nurulaina."
     )
     ms = article(ID_HEADLINE, *ID, ms_bio, language="ms")
     assert findings(ms) == []
+
+
+def test_same_subject_snippet_with_its_own_dateline_and_a_cut_is_flagged_indonesian_and_english():
+    # Pasted from another story on the same subject: it shares the article's names
+    # and words, so cohesion alone clears it; its dateline and cut-off ending do not.
+    id_snippet = (
+        "ANTARA - 4 Desember, Dinas Ketahanan Pangan DKI Jakarta kembali menggelar operasi pasar cabai "
+        "rawit di Pasar Induk Kramat Jati, dan para pedagang cabai menyebut harga cabai rawit merah"
+    )
+    en_snippet = (
+        "BERNAMA - 2 March, The Penang ferry operator said the Butterworth terminal would close for two "
+        "days while the ferry vessels completed engine repairs and safety inspections by the"
+    )
+    id_ = article(ID_HEADLINE, *ID[:3], id_snippet, *ID[3:], language="id")
+    en = article(EN_HEADLINE, *EN[:3], en_snippet, *EN[3:])
+    assert findings(id_) == [("off_topic_paragraph", "AQ301", 3, id_snippet)]
+    assert findings(en) == [("off_topic_paragraph", "AQ301", 3, en_snippet)]
+    # The article's own dateline, on its first paragraph, is ordinary news style.
+    lead = "GEORGE TOWN - 1 March, " + EN[0]
+    assert findings(article(EN_HEADLINE, lead, *EN[1:])) == []

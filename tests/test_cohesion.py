@@ -1,0 +1,40 @@
+"""Lexical cohesion: in-article TF-IDF, weighted by each term's rarity in the language."""
+
+from __future__ import annotations
+
+from audit.cohesion import paragraph_cohesion, rarity
+
+STORY = (
+    "The Penang ferry service between Butterworth and George Town will resume on Monday after engine repairs.",
+    "The ferries were taken out of service last month when one vessel lost power near the Butterworth terminal.",
+    "Commuters who rely on the ferry have queued for buses over the Penang Bridge since the ferries stopped.",
+    "The ferry operator said both vessels passed inspections and that a third ferry would be refitted.",
+)
+# Shares only everyday words with the story ("said", "last month", "people", "time").
+EVERYDAY = "People said last month that the time had come to change the way things work in the city."
+MS_STORY = (
+    "Kerajaan negeri akan menambah bas elektrik bagi laluan utama di Kuala Lumpur tahun depan.",
+    "Bas elektrik baharu itu mampu membawa enam puluh penumpang bagi setiap perjalanan di laluan utama.",
+    "Pengguna bas di Kuala Lumpur berharap kekerapan bas pada waktu puncak turut ditambah.",
+)
+MS_EVERYDAY = "Menurut orang ramai, tahun depan adalah masa yang baik untuk semua pihak di negara ini."
+
+
+def _relative(texts: tuple[str, ...], language: str | None) -> float:
+    return paragraph_cohesion(list(texts), "", language)[-1].relative
+
+
+def test_everyday_words_count_for_less_than_topical_ones_english_and_malay():
+    assert rarity("the", "en") < rarity("said", "en") < rarity("ferry", "en") <= rarity("butterworth", "en")
+    assert rarity("yang", "ms") < rarity("elektrik", "ms")
+    # A paragraph that only shares everyday words looks less cohesive once they are discounted.
+    assert _relative((*STORY, EVERYDAY), "en") < _relative((*STORY, EVERYDAY), None)
+    assert _relative((*MS_STORY, MS_EVERYDAY), "ms") < _relative((*MS_STORY, MS_EVERYDAY), None)
+
+
+def test_languages_without_a_word_list_keep_plain_weights():
+    texts = [*STORY, EVERYDAY]
+    plain = paragraph_cohesion(texts, "")
+    assert paragraph_cohesion(texts, "", "xx") == plain
+    thai = ["กรุงเทพมหานครเตรียมเครื่องสูบน้ำเพิ่ม", "ผู้ว่าราชการกล่าวว่าประชาชนแจ้งปัญหาได้", "ฝนจะตกหนักต่อเนื่อง"]
+    assert paragraph_cohesion(thai, "", "th") == paragraph_cohesion(thai, "")
