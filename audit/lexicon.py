@@ -35,7 +35,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "data_nouns",
         "clause_continuations",
     ),
-    "boilerplate": ("read_also", "cta_verbs", "cta_objects", "cta_phrases", "faq_headings"),
+    "boilerplate": ("read_also", "cta_verbs", "cta_objects", "cta_phrases", "cta_persons", "faq_headings"),
     "metadata": ("placeholder_authors",),
     "mixing": ("function_words",),
 }
@@ -77,6 +77,9 @@ class Lexicon:
     cta_verbs: tuple[str, ...] = ()
     cta_objects: tuple[str, ...] = ()
     cta_phrases: tuple[str, ...] = ()
+    #: Pronouns for a person: "Follow her on X" closes a staff writer's bio, it does
+    #: not ask the reader to follow the outlet.
+    cta_persons: tuple[str, ...] = ()
     faq_headings: tuple[str, ...] = ()
     placeholder_authors: tuple[str, ...] = ()
     function_words: tuple[str, ...] = ()

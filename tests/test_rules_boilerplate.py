@@ -135,7 +135,25 @@ def test_faq_that_restates_the_article_is_flagged() -> None:
     art = _faq_article(
         ["Tujuannya memperbaiki saluran air agar warga terhindar dari banjir saat musim hujan."]
     )
-    assert findings(art) == [("boilerplate", "AQ703", "FAQ")]
+    # The evidence is the filler itself (the restating answers), not the heading.
+    assert findings(art) == [
+        (
+            "boilerplate",
+            "AQ703",
+            "Tujuannya memperbaiki saluran air agar warga terhindar dari banjir saat musim hujan.",
+        )
+    ]
+
+
+def test_faq_evidence_holds_every_restating_answer() -> None:
+    answers = [
+        "Tujuannya memperbaiki saluran air agar warga terhindar dari banjir saat musim hujan.",
+        "Perbaikan saluran air di kawasan padat penduduk ditargetkan selesai sebelum musim hujan.",
+    ]
+    flags = audit_article(_faq_article(answers), ONLY).findings
+    assert [f.rule for f in flags] == ["AQ703"]
+    assert all(answer in flags[0].evidence for answer in answers)
+    assert "FAQ" not in flags[0].evidence
 
 
 def test_faq_with_new_information_is_not_flagged() -> None:
@@ -163,3 +181,58 @@ def test_real_articles_have_few_calls_to_action() -> None:
         result = audit_article(Article(None, data.get("title"), blocks, language=data["language"]), ONLY)
         flagged += any(f.rule == "AQ702" for f in result.findings)
     assert flagged <= len(sample) * 0.05
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Follow us."),
+        ("en", "Follow us on X and Threads."),
+        ("en", "Like and share this post."),
+        ("en", "Follow us on LinkedIn and Bluesky for daily briefings."),
+        ("id", "Like dan share postingan ini ya!"),
+        ("id", "Ikuti kami di X dan Threads."),
+        ("tl", "I-like at i-share ang post na ito."),
+        ("tl", "Sundan kami sa X at Threads."),
+        ("vi", "Like và chia sẻ bài viết này nếu bạn thấy hữu ích."),
+        ("vi", "Theo dõi chúng tôi trên X và Threads."),
+        ("th", "ติดตามเราได้ที่ X และ Threads"),
+        ("th", "กดไลก์และแชร์โพสต์นี้"),
+        ("ms", "Jangan lupa like dan share hantaran ini."),
+    ],
+)
+def test_follow_like_and_share_calls_to_action_are_flagged(language: str, line: str) -> None:
+    assert findings(article(language, line)) == [("boilerplate", "AQ702", line)]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Share prices fell 3 percent on the news of the merger."),
+        ("en", "Like other channels, the station cut its news budget this year."),
+        ("en", "The US embassy posted the update on its website on Friday."),
+        ("vi", "Chia sẻ với phóng viên, ông Nam cho biết trang trại đã mất một nửa đàn gà."),
+        ("id", "Warga berbagi informasi lewat grup WhatsApp karena listrik padam seharian."),
+    ],
+)
+def test_share_and_like_in_ordinary_prose_are_left_alone(language: str, line: str) -> None:
+    assert findings(article(language, line)) == []
+
+
+def test_thai_verb_inside_a_clause_is_not_a_call_to_action() -> None:
+    # "The meeting followed up on the progress of the online-fraud measures": ติดตาม
+    # (follow) mid-clause, ออนไลน์ (online) is not the LINE app.
+    line = "และที่ประชุมได้ติดตามความก้าวหน้าของมาตรการแก้ไขปัญหาการฉ้อโกงทางออนไลน์ที่เพจของกระทรวงเผยแพร่"
+    assert findings(article("th", line)) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        # A staff writer's contact line asks to follow the writer, not the outlet.
+        ("en", "Reporter Dana Whitfield covers city hall. Follow her on X @danawhit or on Threads."),
+        ("en", "Follow him on Bluesky, where he posts about transit policy."),
+    ],
+)
+def test_a_writers_bio_is_not_a_call_to_action(language: str, line: str) -> None:
+    assert findings(article(language, line)) == []

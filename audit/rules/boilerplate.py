@@ -10,7 +10,7 @@ Three shapes, all driven by the word lists in :mod:`audit.lexicon`:
   that holds a fixed filler phrase ("stay tuned"). Requiring the verb up front is what
   keeps "police will follow up on the news" out.
 - AQ703 FAQ filler: an FAQ section whose answers only restate words already in the
-  article (SEO padding rather than new information).
+  article (SEO padding rather than new information). The evidence is the answers.
 
 On real news (``bench/corpus_flags.py``) AQ701 and AQ702 each fire on 6-7% of pages;
 a read of the samples shows real filler that extraction keeps ("Related: ...",
@@ -45,6 +45,7 @@ class _Patterns:
     objects: lexicon.PhrasePattern | None
     phrases: lexicon.PhrasePattern | None
     faq: frozenset[str]
+    persons: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +57,13 @@ def _patterns(directory: str | None = None) -> _Patterns:
         objects=lexicon.phrase_pattern(lex.cta_objects),
         phrases=lexicon.phrase_pattern(lex.cta_phrases),
         faq=frozenset(normalize(h) for h in lex.faq_headings),
+        persons=_persons(lex.cta_persons),
     )
+
+
+def _persons(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    found = lexicon.phrase_pattern(words)
+    return re.compile(rf"\s+(?:{found.pattern})", found.regex.flags) if found else None
 
 
 def _word_count(text: str) -> int:
@@ -78,8 +85,12 @@ def _verb_up_front(text: str, pats: _Patterns, lead_words: int) -> bool:
         return False
     starts = [0] + [m.end() for m in _CLAUSE.finditer(text)]
     for match in pats.verbs.finditer(text):
+        if pats.persons and pats.persons.match(text, match.end()):
+            continue  # "Follow her on X": a writer's bio, not the outlet asking
         before = max((s for s in starts if s <= match.start()), default=0)
-        if len(text[before : match.start()].split()) <= lead_words:
+        lead = text[before : match.start()]
+        # Thai runs words together: "และที่ประชุมได้ติดตาม..." has the verb mid-clause.
+        if (_word_count(lead) if _THAI.search(lead) else len(lead.split())) <= lead_words:
             return True
     return False
 
@@ -203,10 +214,12 @@ def faq_filler(article: Article, config: AuditConfig) -> Iterator[Flag]:
             continue
         restated = len(said & rest) / len(said)
         if restated >= min_restated:
+            # The evidence is the filler itself, the answers that restate the article,
+            # so an editor sees what to cut (the heading alone says nothing).
             yield Flag(
-                evidence=heading.text,
-                message=f"FAQ section ({len(questions)} questions) restates the article: "
-                f"{restated:.0%} of its answer words already appear above",
-                block=heading.index,
+                evidence="\n".join(b.text for b in answers),
+                message=f"FAQ section '{heading.text[:40]}' ({len(questions)} questions) restates the "
+                f"article: {restated:.0%} of its answer words already appear above",
+                block=answers[0].index,
                 score=round(restated, 3),
             )
