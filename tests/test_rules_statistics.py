@@ -185,6 +185,9 @@ def test_a_per_game_average_is_not_a_rate() -> None:
         ("en", "About 15 percent of drivers never report minor accidents to their insurers."),
         ("en", "Nearly 30 percent of local students study abroad at some point during their degree."),
         ("en", "In other words, roughly 40 percent of the new flats are still empty."),
+        # "dikatakan" without an agent is hearsay ("is said to"), not a source.
+        ("ms", "Hutan paya itu dikatakan menyerap 20 peratus karbon di seluruh negeri setiap tahun."),
+        ("id", "Kebijakan itu dikatakan akan menaikkan tarif hingga 30 persen mulai tahun depan."),
     ],
 )
 def test_ordinary_words_that_look_like_cues_do_not_source(language: str, sentence: str) -> None:
@@ -204,6 +207,13 @@ def test_ordinary_words_that_look_like_cues_do_not_source(language: str, sentenc
         ("tl", "Umabot sa 35 porsiyento ang nawalang ani, ani ng DA sa isang pahayag."),
         ("vi", "Doanh thu của cửa hàng tăng 20% so với cùng kỳ năm ngoái, anh Tuấn chia sẻ."),
         ("vi", "Khoảng 30% sinh viên làm thêm, theo khảo sát của Đại học Quốc gia Hà Nội."),
+        ("vi", "Anh này chia sẻ thêm, giá thuê mặt bằng đã tăng 25% chỉ trong nửa năm."),
+        ("tl", "Base sa survey, 58 porsiyento ng mga tsuper ang nagtatrabaho nang higit 12 oras."),
+        (
+            "id",
+            "Riset yang dibuat oleh Lembaga Demografi menunjukkan hanya 34 persen pekerja punya asuransi.",
+        ),
+        ("ms", "Perkara itu diumumkan oleh Perdana Menteri: cukai akan dikurangkan 2 peratus."),
     ],
 )
 def test_ambiguous_cues_with_a_named_source_still_attribute(language: str, paragraph: str) -> None:

@@ -192,7 +192,7 @@ def _beside_name(text: str, match: re.Match[str], pats: _Patterns) -> bool:
         return True
     if tail[:1] not in ("", " ", "\u00a0"):
         return False  # "study," / "report." : nothing named after it
-    for token in _TOKEN.findall(tail)[:3]:
+    for token in _TOKEN.findall(tail)[:4]:  # "riset yang dibuat oleh Rockefeller"
         if _is_name(token):
             return True
         if _EDGE.sub("", token).casefold() not in pats.linkers or re.search(r"[,;:.!?]$", token):
