@@ -151,3 +151,134 @@ def test_odd_articles_never_crash_these_rules(blocks: tuple[Block, ...]) -> None
     ):
         art = Article(url=None, title=None, blocks=blocks, **meta)
         assert not [f for f in audit_article(art, config).findings if f.type == "rule_error"]
+
+
+# From the page: Trafilatura and htmldate validate a future or malformed date and a
+# placeholder byline away, so these defects could never fire on a real page.
+PAGE_BODY = {
+    "id": (
+        "<h1>Perbaikan Jalan Lingkar Selatan Selesai Lebih Cepat</h1>"
+        "<p>Dinas pekerjaan umum kota menyelesaikan perbaikan jalan lingkar selatan dua minggu lebih cepat "
+        "dari jadwal, kata kepala dinas kepada wartawan pada hari Senin.</p>"
+        "<p>Warga yang setiap hari melintas mengatakan perjalanan ke pasar kini jauh lebih lancar, "
+        "terutama pada jam sibuk pagi dan sore hari.</p>"
+        "<p>Pemerintah kota berencana memperbaiki dua ruas jalan lain di kawasan utara setelah musim "
+        "hujan berakhir tahun depan.</p>"
+    ),
+    "en": (
+        "<h1>Southern Ring Road Repairs Finish Early</h1>"
+        "<p>The city's public works department finished repairing the southern ring road two weeks ahead "
+        "of schedule, its director told reporters on Monday.</p>"
+        "<p>Commuters who use the road every day said the trip to the market was now much smoother, "
+        "especially during the morning and evening rush.</p>"
+        "<p>The city plans to repair two more roads in the northern district once the rainy season ends "
+        "next year.</p>"
+    ),
+}
+
+
+def page_findings(head: str, lang: str = "id", byline: str = "") -> list[tuple[str, str]]:
+    from audit.extract import extract_article
+
+    html = (
+        f"<html lang='{lang}'><head><meta charset='utf-8'><title>Kabar Kota</title>{head}</head>"
+        f"<body><article>{byline}{PAGE_BODY[lang]}</article></body></html>"
+    )
+    art = extract_article(html.encode()).article
+    return [
+        (f.rule, f.evidence)
+        for f in audit_article(art, ONLY).findings
+        if f.rule in ("AQ801", "AQ802", "AQ803", "AQ804")
+    ]
+
+
+LD = '<script type="application/ld+json">{json}</script>'
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (
+            '<meta property="article:published_time" content="2031-06-01">',
+            ("AQ803", "date: in the future ('2031-06-01')"),
+        ),
+        (
+            LD.format(json='{"@type": "NewsArticle", "datePublished": "2031-06-01T08:00:00+07:00"}'),
+            ("AQ803", "date: in the future ('2031-06-01T08:00:00+07:00')"),
+        ),
+        (
+            LD.format(
+                json='{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "datePublished": "2030-01-15"}]}'
+            ),
+            ("AQ803", "date: in the future ('2030-01-15')"),
+        ),
+        (
+            '<meta property="article:published_time" content="kemarin sore">',
+            ("AQ802", "date: cannot be parsed ('kemarin sore')"),
+        ),
+        (
+            '<meta name="date" content="2024-13-45">',
+            ("AQ802", "date: cannot be parsed ('2024-13-45')"),
+        ),
+    ],
+)
+def test_declared_date_defects_on_a_page(head: str, expected: tuple[str, str], lang: str) -> None:
+    assert page_findings(head, lang) == [expected]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_future_byline_time_is_a_future_date(lang: str) -> None:
+    byline = '<p class="byline"></p><time datetime="2030-03-02">2 Maret 2030</time>'
+    assert page_findings("", lang, byline) == [("AQ803", "date: in the future ('2030-03-02')")]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta name="author" content="admin">',
+        '<meta name="author" content="Administrator">',
+        '<meta name="author" content="webmaster">',
+        LD.format(json='{"@type": "NewsArticle", "author": {"@type": "Person", "name": "admin"}}'),
+    ],
+)
+def test_placeholder_author_on_a_page(head: str, lang: str) -> None:
+    date_meta = '<meta property="article:published_time" content="2025-11-20T09:00:00+07:00">'
+    name = head.split('content="')[1].split('"')[0] if "content=" in head else "admin"
+    assert page_findings(date_meta + head, lang) == [("AQ804", f"author: placeholder '{name}'")]
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "published", "author"),
+    [
+        # nothing declared (the <time> in the story dates an event, not the article)
+        ("", "", None, None),
+        # a local format and a time zone Trafilatura reads keep its normalised date
+        ('<meta name="date" content="Thu, 20 Nov 2025 14:00:00 GMT">', "", "2025-11-20", None),
+        (
+            '<meta property="article:published_time" content="2025-11-20T23:30:00-05:00">',
+            "",
+            "2025-11-20",
+            None,
+        ),
+        # bylines Trafilatura reads are its own
+        ('<meta name="author" content="Siti Rahmawati">', "", None, "Siti Rahmawati"),
+        ('<meta name="author" content="Kabar Kota">', "", None, "Kabar Kota"),
+        # a byline <time> in the past is read by Trafilatura
+        ("", '<time datetime="2025-11-20">20 November 2025</time>', "2025-11-20", None),
+    ],
+)
+def test_declared_metadata_keeps_trafilaturas_reading_otherwise(head, byline, published, author) -> None:
+    from audit.extract import extract_article
+
+    body = PAGE_BODY["id"].replace(
+        "pada hari Senin", 'pada <time datetime="2031-01-05">5 Januari 2031</time>'
+    )
+    html = (
+        f"<html><head><meta charset='utf-8'><title>Jalan - Kabar Kota</title>"
+        f"<meta property='og:site_name' content='Kabar Kota'>{head}</head>"
+        f"<body><article>{byline}{body}</article></body></html>"
+    )
+    art = extract_article(html.encode()).article
+    assert (art.published, art.author) == (published, author)

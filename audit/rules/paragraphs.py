@@ -10,12 +10,14 @@ kinds of repetition are *not* a pasted paragraph, and are left alone:
   page: page layout rendered twice (a live blog's pinned post, an AMP copy, a
   cookie dialog), not one paragraph pasted in;
 * a line found three or more times (a caption per gallery slide), a one-sentence
-  question put to each interviewee, a numbered series ("Photo 2", "Photo 3");
+  question put to each interviewee, a numbered series ("Photo 2", "Photo 3"), and
+  short unpunctuated lines a word apart (entries of a list of sources or specs);
 * a later paragraph that opens with a whole earlier one: a standfirst expanded
   in the body.
 
 A near-duplicate is a paragraph whose word 3-shingles mostly match an earlier
-one, or which is an earlier paragraph cut short by whole sentences (a copy taken
+one, or (a long paragraph with a word or two changed, which breaks up to three
+shingles per word) whose words match an earlier one's in order, or which is an earlier paragraph cut short by whole sentences (a copy taken
 before the original was extended), or the whole of an earlier paragraph that was
 itself cut off mid-sentence.
 """
@@ -31,7 +33,7 @@ from functools import lru_cache
 from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.similarity import char_ngrams, jaccard, word_shingles
+from audit.similarity import changed_words, char_ngrams, jaccard, word_shingles
 from audit.text import normalize, unpunctuated_script, words
 
 #: Characters that close a sentence or a quoted sentence.
@@ -102,6 +104,18 @@ def _completes_cut_copy(
     return later.startswith(earlier + " ")
 
 
+def _list_entry(text: str, size: int, max_words: int) -> bool:
+    """A short line with no sentence punctuation at all, in a punctuated script:
+    an entry of a list of sources, links or specs, whose neighbours differ from it
+    by a word or two by design ("Facebook, Profile of X, accessed 18 December")."""
+    return (
+        size < max_words
+        and not _closed(text)
+        and not _SENTENCE_END.search(text)
+        and not unpunctuated_script(text)
+    )
+
+
 @lru_cache(maxsize=4096)
 def _shingles(norm: str) -> frozenset:
     return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
@@ -125,11 +139,14 @@ def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
 
 def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
     near = config.threshold("paragraphs", "near_duplicate", 0.8)
+    max_changed = config.threshold("paragraphs", "near_duplicate_max_changed", 3)
+    changed_min = config.threshold("paragraphs", "near_duplicate_changed_min_words", 20)
     cut_words = config.threshold("paragraphs", "cut_min_words", 10)
     cut_share = config.threshold("paragraphs", "cut_min_share", 0.5)
     blocks = _candidates(article, config)
     norms = [normalize(b.text) for b in blocks]
-    sizes = [max(1, len(n.split())) for n in norms]
+    tokens = [n.split() for n in norms]
+    sizes = [max(1, len(t)) for t in tokens]
     min_ratio = min(near, cut_share) * 0.9  # sizes further apart can match neither way
     found: dict[int, tuple[int, bool, float]] = {}  # position -> (original position, exact, sim)
     for j in range(len(blocks)):
@@ -143,8 +160,21 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
                 found[j] = (i, True, 1.0)
                 break
             score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
+            similar = score >= near
             if (
-                (score >= near and not norms[j].startswith(norms[i]))
+                not similar
+                and min(sizes[i], sizes[j]) >= changed_min
+                and " " in norms[i]
+                and _DIGITS.findall(norms[i]) == _DIGITS.findall(norms[j])
+            ):
+                # A changed word breaks up to three shingles; the other words
+                # still match, in order, and so do the figures (entries of a
+                # data list, such as a boxer's record per ranking, differ in them).
+                changed, ratio = changed_words(tokens[i], tokens[j], max_changed)
+                if changed <= max_changed:
+                    similar, score = True, ratio
+            if (
+                (similar and not norms[j].startswith(norms[i]))
                 or (closed_j and _cut_short(norms[j], norms[i], (sizes[j], sizes[i]), cut_words, cut_share))
                 or _completes_cut_copy(blocks[i].text, norms[i], norms[j], sizes[i], config)
             ):
@@ -180,6 +210,12 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
             continue  # a caption or highlight restating a body sentence
         if not exact and _DIGITS.sub("", norms[i]) == _DIGITS.sub("", norms[j]):
             continue  # a numbered series: "Photo 2", "Photo 3"; "8h25 -", "8h40 -"
+        if (
+            not exact
+            and _list_entry(earlier.text, sizes[i], changed_min)
+            and _list_entry(later.text, sizes[j], changed_min)
+        ):
+            continue  # parallel entries of a list of sources or specs: "Facebook, Profile of X, 2023"
         repeats.append(Repeat(later, earlier, exact, sim))
     return repeats
 
