@@ -370,6 +370,24 @@ def _published(declared: str | None, extracted: str | None) -> str | None:
     return declared if _impossible_day(declared) else extracted
 
 
+def _declared_languages(tree: etree._Element | None) -> list[str]:
+    """The page's own language tags, most authoritative first: ``<html lang>``,
+    ``og:locale``, ``content-language`` and ``language`` meta tags."""
+    if tree is None:
+        return []
+    found = tree.xpath(
+        "/html/@lang | /html/@xml:lang"
+        " | //meta[@property='og:locale']/@content"
+        " | //meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content"
+        " | //meta[@name='language' or @name='content-language']/@content",
+        namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
+    )
+    tags = []
+    for value in found:
+        tags.extend(part.strip() for part in str(value).split(",") if part.strip())
+    return tags
+
+
 def _headline_from_title(html_title: str | None, site_name: str | None) -> str | None:
     """Strip a trailing ``- Site`` from ``<title>`` to approximate the headline."""
     if not html_title:
@@ -435,7 +453,11 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
 
     body = "\n".join(t for _, t, _ in raw_blocks)
     detected = language.detect(body)
-    article_lang = language.resolve(detected[0] if detected else None, language_hint)
+    detected_code = detected[0] if detected else None
+    # The caller's hint wins; otherwise the page's own lang (a Malay page declares
+    # "ms", which langdetect, having no Malay profile, reads as "id").
+    hint = language_hint or language.page_hint(_declared_languages(tree), detected_code)
+    article_lang = language.resolve(detected_code, hint)
     blocks = []
     for index, (kind, block_text, level) in enumerate(raw_blocks):
         if language.clearly_in(block_text, article_lang):

@@ -106,6 +106,46 @@ def clearly_in(text: str, lang: str | None, min_share: float = 0.2) -> bool:
     return all(hits > 1.5 * r for r in rivals)
 
 
+#: Page language tags that name our languages by another code (ISO 639-2/3, legacy).
+_TAG_ALIASES: dict[str, str] = {
+    "fil": "tl",
+    "tgl": "tl",
+    "in": "id",
+    "ind": "id",
+    "zsm": "ms",
+    "msa": "ms",
+    "may": "ms",
+    "vie": "vi",
+    "tha": "th",
+    "eng": "en",
+}
+_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
+
+
+def from_tag(tag: str | None) -> str | None:
+    """A page's language tag as one of our codes: ``ms-MY``, ``ms_MY`` -> ``ms``;
+    ``fil-PH`` -> ``tl``; ``None`` for what is not a language tag."""
+    match = _TAG.match((tag or "").strip().lower())
+    if not match:
+        return None
+    return _TAG_ALIASES.get(match.group(1), match.group(1))
+
+
+def page_hint(declared: list[str], detected: str | None) -> str | None:
+    """The language a page declares, as a hint for :func:`resolve`: the first
+    declared tag (``<html lang>``, ``og:locale``, ``content-language``) in the
+    detected language's family. A template's wrong default (``lang="en-US"`` on a
+    Malay page) is skipped rather than believed, and nothing is hinted when the
+    text could not be judged."""
+    if detected is None:
+        return None
+    for tag in declared:
+        code = from_tag(tag)
+        if code and family(code) == family(detected):
+            return code
+    return None
+
+
 def resolve(detected: str | None, hint: str | None) -> str | None:
     """Prefer the site's hint when it is in the same family as what was detected
     (so a Malay site stays ``ms`` although langdetect says ``id``)."""
