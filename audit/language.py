@@ -40,6 +40,14 @@ def letter_count(text: str) -> int:
     return len(_LETTER.findall(text))
 
 
+def _mostly_upper(text: str) -> bool:
+    """More capitals than small letters (a headline or a page set in caps); an
+    acronym or a Title Case name or two in running text is far from it."""
+    upper = sum(1 for ch in text if ch.isupper())
+    lower = sum(1 for ch in text if ch.islower())
+    return upper > lower
+
+
 @lru_cache(maxsize=8192)
 def _detect_cached(sample: str) -> tuple[str, float] | None:
     try:
@@ -61,7 +69,12 @@ def detect(text: str, min_letters: int = MIN_LETTERS) -> tuple[str, float] | Non
     if thai and thai / max(1, letter_count(text[:MAX_CHARS])) > 0.5:
         # Thai script is unambiguous; skipping langdetect saves most of its cost.
         return "th", 1.0
-    found = _detect_cached(text[:MAX_CHARS])
+    sample = text[:MAX_CHARS]
+    if _mostly_upper(sample):
+        # langdetect's n-gram profiles are of running text: an all-caps Indonesian
+        # or Tagalog page reads as German.
+        sample = sample.lower()
+    found = _detect_cached(sample)
     if found is None:
         return None
     code, prob = found
