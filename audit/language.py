@@ -87,22 +87,53 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _function_words_by_language() -> dict[str, frozenset[str]]:
-    """Each lexicon's frequent function words (``audit/lexicons/<lang>.toml``)."""
+    """Each language's function words: its lexicon's frequent ones
+    (``audit/lexicons/<lang>.toml``) and the truncation rule's
+    (``lexicons/function_words.toml``)."""
+    from audit import lexicon
+    from audit.text import function_word_table
+
+    found: dict[str, set[str]] = {}
+    for code in lexicon.available():
+        lex = lexicon.load(code)
+        if lex:
+            found.setdefault(code, set()).update(w.casefold() for w in lex.function_words)
+    for code, entry in function_word_table().items():
+        if code in found:
+            found[code].update(w.casefold() for w in entry.get("words", []))
+    return {code: frozenset(words) for code, words in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _distinctive_words_by_language() -> dict[str, frozenset[str]]:
+    """Each lexicon's frequent function words that no language of another family
+    shares: Tagalog "at" and "may" are English words too, Indonesian and Tagalog
+    "si" and "para" Spanish ones, so they say nothing about which language a block
+    is in."""
     from audit import lexicon
 
-    found = {code: lexicon.load(code) for code in lexicon.available()}
-    return {code: frozenset(w.casefold() for w in lex.function_words) for code, lex in found.items() if lex}
+    every = _function_words_by_language()
+    distinctive = {}
+    for code in every:
+        lex = lexicon.load(code)
+        shared = set().union(*(w for other, w in every.items() if family(other) != family(code)))
+        distinctive[code] = (
+            frozenset(w.casefold() for w in lex.function_words) - shared if lex else frozenset()
+        )
+    return distinctive
 
 
 def clearly_in(text: str, lang: str | None, min_share: float = 0.2) -> bool:
     """Cheap check that a block is written in ``lang``: at least ``min_share`` of
-    its words are that language's function words (and more of them than of any
-    other language's). Lets extraction skip langdetect (~1 ms a call) on the
-    blocks that obviously share the article's language."""
+    its words are function words distinctive of that language (shared with no
+    language of another family), and more than 1.5 times as many as the function
+    words of any other language. Lets extraction skip langdetect (~1 ms a call) on
+    the blocks that obviously share the article's language; an English paragraph
+    full of "at" and "may" is not obviously Tagalog."""
     if not lang:
         return False
-    lists = _function_words_by_language()
-    own = lists.get(lang) or lists.get(family(lang) or "")
+    own_lists = _distinctive_words_by_language()
+    own = own_lists.get(lang) or own_lists.get(family(lang) or "")
     if not own:
         return False
     tokens = [t.casefold() for t in _WORD.findall(text)]
@@ -113,7 +144,7 @@ def clearly_in(text: str, lang: str | None, min_share: float = 0.2) -> bool:
         return False
     rivals = (
         sum(1 for t in tokens if t in words)
-        for other, words in lists.items()
+        for other, words in _function_words_by_language().items()
         if family(other) != family(lang)
     )
     return all(hits > 1.5 * r for r in rivals)
