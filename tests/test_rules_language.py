@@ -173,3 +173,26 @@ def test_a_single_foreign_phrase_in_a_paragraph_is_not_a_passage() -> None:
         "The mayor said a final vote is expected before the end of the month."
     )
     assert findings(article([(EN_PARAGRAPH, "en"), (text, "en")], "en")) == []
+
+
+def test_words_tagalog_shares_with_english_do_not_make_english_tagalog() -> None:
+    # "at" and "may" are Tagalog function words, but English ones too: an English
+    # paragraph full of them is still English in a Tagalog article.
+    at_may = (
+        "Residents may be asked to pay a fine if they are caught at the beach at night, and officials "
+        "may also close the area at short notice when the tide is high."
+    )
+    art = article([(TL[0], "tl"), (TL[1], "tl"), (at_may, "en"), (TL[2], "tl"), (TL[3], "tl")], "tl")
+    assert findings(art) == [("language_mixing", "AQ601", at_may)]
+    # A Malay article: "di" and "ke" are not English words, so Malay-heavy text stays Malay.
+    ms_mixed = (
+        "Menurut jurucakap polis, the suspect was detained di sebuah rumah ke utara bandar itu dan "
+        "sedang disiasat lanjut oleh pihak berkuasa negeri."
+    )
+    ms = [
+        "Polis menahan seorang lelaki berhubung kes samun di Johor Bahru semalam.",
+        "Suspek berusia 30 tahun itu ditahan selepas aduan dibuat oleh mangsa.",
+        "Kes disiasat mengikut Seksyen 392 Kanun Keseksaan.",
+    ]
+    art = article([(ms[0], "ms"), (ms_mixed, "en"), (ms[1], "ms"), (ms[2], "ms")], "ms")
+    assert findings(art) == []

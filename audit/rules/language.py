@@ -31,7 +31,7 @@ from audit.config import AuditConfig
 from audit.language import family, letter_count
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import sentences, words
+from audit.text import function_word_table, sentences, words
 
 FAMILY = "language_mixing"
 
@@ -61,9 +61,25 @@ def _function_words(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for lex in found if lex for w in lex.function_words)
 
 
-def native_share(text: str, lang: str) -> float | None:
+@lru_cache(maxsize=32)
+def _shared_with(lang: str) -> frozenset[str]:
+    """Every word list we have for a language's family: its lexicon's function
+    words and ``lexicons/function_words.toml``."""
+    table = function_word_table()
+    extra = [
+        w.casefold()
+        for code, entry in table.items()
+        if family(code) == family(lang)
+        for w in entry.get("words", [])
+    ]
+    return _function_words(lang) | frozenset(extra)
+
+
+def native_share(text: str, lang: str, against: str | None = None) -> float | None:
     """Share of ``text`` that reads as ``lang``: its script for Thai, otherwise its
-    function words among all words. ``None`` when the language has no word list."""
+    function words among all words. ``None`` when the language has no word list.
+    With ``against`` (the language the block was detected as), words both languages
+    use are not evidence: Tagalog "at" and "may" are English words too."""
     if family(lang) == "th":
         letters = letter_count(text)
         thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
@@ -71,6 +87,8 @@ def native_share(text: str, lang: str) -> float | None:
     vocab = _function_words(lang)
     if not vocab:
         return None
+    if against and family(against) != family(lang):
+        vocab = vocab - _shared_with(against)
     tokens = words(text)
     return sum(t in vocab for t in tokens) / len(tokens) if tokens else 0.0
 
@@ -131,12 +149,12 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
             continue  # a bilingual article, not one stray block
         if _EMBED.search(block.text) or _mostly_names(block.text):
             continue  # an embedded post or a list of names is not prose in a language
-        share = native_share(block.text, article.language or home)
+        share = native_share(block.text, article.language or home, against=other)
         if share is not None and share >= min_native:
             continue  # article-language text with borrowed terms
         outside = _QUOTED.sub(" ", block.text)
         if outside != block.text and len(words(outside)) >= 3:
-            share = native_share(outside, article.language or home)
+            share = native_share(outside, article.language or home, against=other)
             if share is not None and share >= min_native:
                 continue  # a foreign speaker quoted inside an article-language sentence
         yield Flag(
