@@ -105,7 +105,15 @@ def terms(text: str) -> Counter[str]:
 
 def prefixes(text: str) -> Counter[str]:
     """Content words cut to 5 letters: a cheap, language-neutral stemmer."""
-    return Counter(t[:5] for t in terms(text).elements() if " " not in t)
+    return _prefixes_of(terms(text))
+
+
+def _prefixes_of(bag: Counter[str]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for term, count in bag.items():
+        if " " not in term:
+            out[term[:5]] += count
+    return out
 
 
 def _norm(vec: dict[str, float]) -> float:
@@ -186,8 +194,10 @@ def paragraph_cohesion(texts: list[str], headline: str = "", language: str | Non
         return []
     unspaced = _unspaced(" ".join(texts)[:400])
     background = None if unspaced else _wordfreq_language(language)
-    words_space = _Space([terms(t) for t in texts], terms(headline), background)
-    prefix_space = _Space([prefixes(t) for t in texts], prefixes(headline))
+    bags = [terms(t) for t in texts]
+    head = terms(headline)
+    words_space = _Space(bags, head, background)
+    prefix_space = _Space([_prefixes_of(bag) for bag in bags], _prefixes_of(head))
     loo = words_space.leave_one_out()
     loo_prefix = prefix_space.leave_one_out()
     vectors = [_unit(v) for v in words_space.vectors]

@@ -171,13 +171,29 @@ class PhrasePattern:
         return not self._first_words.isdisjoint(_WORD.findall(folded))
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.regex.search(text) if self.may_match(text) else None
+        return next(self.finditer(text), None)
 
     def match(self, text: str) -> re.Match[str] | None:
         return self.regex.match(text) if self.may_match(text) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text) if self.may_match(text) else iter(())
+        folded = text.casefold()
+        if any(s in folded for s in self._substrings) or len(folded) != len(text):
+            return self.regex.finditer(text)  # Thai phrases match anywhere; offsets must agree
+        return self._at_first_words(text)
+
+    def _at_first_words(self, text: str) -> Iterator[re.Match[str]]:
+        """``regex.finditer`` run only where a phrase's first word starts: the same
+        matches, left to right and not overlapping, without trying every
+        alternative at every character of a long paragraph."""
+        end = 0
+        for token in _WORD.finditer(text):
+            if token.start() < end or token.group().casefold() not in self._first_words:
+                continue
+            found = self.regex.match(text, token.start())
+            if found:
+                yield found
+                end = max(found.end(), token.end())
 
 
 def phrase_pattern(phrases: Iterable[str]) -> PhrasePattern | None:

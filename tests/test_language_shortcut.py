@@ -63,3 +63,13 @@ def test_distinctive_words_share_nothing_across_families():
     assert "at" not in lists["tl"] and "may" not in lists["tl"]
     assert {"ang", "ng", "mga"} <= lists["tl"]
     assert "yang" in lists["id"] and "yang" in lists["ms"]  # one family
+
+
+def test_plain_news_sentences_with_few_function_words_are_clear() -> None:
+    # A reporter's sentence has fewer function words than a novel's; one in eight
+    # distinctive ones is enough when no other language's words rival them.
+    en = "Two United States soldiers were killed when their helicopter crashed near Kandahar, the military said."
+    id_ = "Dua anggota militer Amerika Serikat tewas dalam kecelakaan helikopter di Afghanistan, kata pejabat setempat."
+    assert language.clearly_in(en, "en")
+    assert language.clearly_in(id_, "id")
+    assert not language.clearly_in(id_, "en") and not language.clearly_in(en, "id")

@@ -116,6 +116,16 @@ def _list_entry(text: str, size: int, max_words: int) -> bool:
     )
 
 
+def _least_jaccard(n_words: int, changed: int) -> float:
+    """The lowest word-3-shingle Jaccard two paragraphs of ``n_words`` can have
+    when at most ``changed`` words differ (each breaks up to three shingles on
+    each side), less a margin: pairs below it cannot pass the slower in-order
+    word comparison, so it is skipped for them."""
+    shingles = max(1, n_words - 2)
+    broken = 3 * changed
+    return max(0.0, (shingles - broken) / (shingles + broken) - 0.1)
+
+
 @lru_cache(maxsize=4096)
 def _shingles(norm: str) -> frozenset:
     return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
@@ -164,6 +174,7 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
             if (
                 not similar
                 and min(sizes[i], sizes[j]) >= changed_min
+                and score >= _least_jaccard(min(sizes[i], sizes[j]), max_changed)
                 and " " in norms[i]
                 and _DIGITS.findall(norms[i]) == _DIGITS.findall(norms[j])
             ):

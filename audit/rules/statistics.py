@@ -304,8 +304,11 @@ def unsourced(block: Block, pats: _Patterns | None = None) -> Iterator[tuple[str
         yield sentence, match.group(0).strip()
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _has_digit(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
+    return _ANY_DIGIT.search(text) is not None
 
 
 @register(

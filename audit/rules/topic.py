@@ -103,10 +103,23 @@ def _names(block: Block, article_text: str) -> tuple[int, int]:
     return len(found), sum(1 for name in found if article_text.count(name) <= own.count(name))
 
 
+class ArticleText(str):
+    """The article's casefolded text, counting each name once: names recur
+    across its paragraphs, and ``str.count`` scans the whole article."""
+
+    def count(self, name: str, *args: int) -> int:  # type: ignore[override]
+        if args:
+            return super().count(name, *args)
+        counts = self.__dict__.setdefault("_counts", {})
+        if name not in counts:
+            counts[name] = super().count(name)
+        return counts[name]
+
+
 def article_text(article: Article) -> str:
     """Everything a name could appear in elsewhere: blocks, headline, title."""
     parts = [b.text for b in article.blocks] + [article.headline or "", article.title or ""]
-    return "\n".join(parts).casefold()
+    return ArticleText("\n".join(parts).casefold())
 
 
 def signals(block: Block, position: int, count: int, text: str, cohesion: Cohesion) -> dict[str, float]:

@@ -144,15 +144,22 @@ def _prose(text: str) -> bool:
     return bool(_INNER_END.search(text)) or text.count(",") >= 2
 
 
+#: Letters of the Latin script (Basic, Latin-1, Extended-A/B, Vietnamese's Extended Additional).
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _script(text: str) -> str:
-    """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...)."""
-    counts: dict[str, int] = {}
-    for ch in text[:400]:
+    """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...).
+    Latin letters are counted with one regex; only the rest are named one by one."""
+    sample = text[:400]
+    counts: dict[str, int] = {"LATIN": len(_LATIN.findall(sample))}
+    for ch in _LATIN.sub("", sample):
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             key = name.split(" ")[0] if name else ""
             counts[key] = counts.get(key, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else ""
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ""
 
 
 def _sentence_like(text: str) -> bool:
@@ -187,8 +194,8 @@ def _furniture(text: str, config: AuditConfig) -> bool:
     tail = tail_sentence(text)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
-    if is_call_to_action(tail) or is_read_also(tail):
-        return True  # "... Visit our site on your mobile", "... Read more: ..."
+    if ends_mid_sentence(text) and (is_call_to_action(tail) or is_read_also(tail)):
+        return True  # "... Visit our site on your mobile", "... Read more: ..." (open lines only: cheaper)
     if "©" in tail or _name_like(tail):
         return True  # "... it. Zack Zwiezen, staff writer", "© Instagram/..."
     tokens = words(tail)
