@@ -162,13 +162,16 @@ class _Space:
         total: Counter[str] = Counter(self.headline)
         for bag in self.bags:
             total.update(bag)
-        total_sq = sum(self._w(t, c) ** 2 for t, c in total.items())
+        idf, log = self.idf, math.log
+        full = {t: (1.0 + log(c)) * idf[t] for t, c in total.items()}  # the total's weights, once
+        total_sq = sum(w * w for w in full.values())
         out = []
         for bag, vec in zip(self.bags, self.vectors, strict=True):
             dot, rest_sq = 0.0, total_sq
             for term, count in bag.items():
-                full, rest = self._w(term, total[term]), self._w(term, total[term] - count)
-                rest_sq += rest * rest - full * full
+                left = total[term] - count
+                rest = (1.0 + log(left)) * idf[term] if left > 0 else 0.0  # = self._w(term, left)
+                rest_sq += rest * rest - full[term] * full[term]
                 dot += vec[term] * rest
             norm = _norm(vec) * math.sqrt(max(rest_sq, 0.0))
             out.append(dot / norm if norm else 0.0)

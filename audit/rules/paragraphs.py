@@ -159,17 +159,26 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
     sizes = [max(1, len(t)) for t in tokens]
     min_ratio = min(near, cut_share) * 0.9  # sizes further apart can match neither way
     found: dict[int, tuple[int, bool, float]] = {}  # position -> (original position, exact, sim)
+    shingles = [_shingles(n) for n in norms]
+    # Every kind of repeat shares shingles with its original; an inverted index
+    # spares comparing the (many) pairs that share none.
+    postings: dict[object, list[int]] = {}
     for j in range(len(blocks)):
         closed_j = _closed(blocks[j].text)
+        related: set[int] = set()
+        for shingle in shingles[j]:
+            related.update(postings.get(shingle, ()))
         for i in range(j):
             if i in found:
                 continue  # compare with first occurrences only
+            if i not in related and shingles[i] and shingles[j] and norms[i] != norms[j]:
+                continue
             if min(sizes[i], sizes[j]) / max(sizes[i], sizes[j]) < min_ratio and " " in norms[j]:
                 continue
             if norms[i] == norms[j]:
                 found[j] = (i, True, 1.0)
                 break
-            score = jaccard(_shingles(norms[i]), _shingles(norms[j]))
+            score = jaccard(shingles[i], shingles[j])
             similar = score >= near
             if (
                 not similar
@@ -193,6 +202,8 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
                 # a standfirst or summary expanded in the body: not a copy)
                 found[j] = (i, False, round(score, 3))
                 break
+        for shingle in shingles[j]:
+            postings.setdefault(shingle, []).append(j)
     run_min = config.threshold("paragraphs", "layout_run", 2)
     in_run: set[int] = set()
     positions = sorted(found)
