@@ -17,6 +17,11 @@ _UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 _SENTENCE = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ\d\u0e00-\u0e7f])")
 
 
+def collapse_spaces(text: str | None) -> str:
+    """Runs of white space as one space, trimmed."""
+    return _WS.sub(" ", text or "").strip()
+
+
 def normalize(text: str) -> str:
     """Casefold, strip accents' compatibility forms, punctuation and extra spaces."""
     text = unicodedata.normalize("NFKC", text or "").casefold()

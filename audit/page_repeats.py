@@ -1,0 +1,107 @@
+"""Put back a paragraph pasted twice in a row that Trafilatura dropped.
+
+Trafilatura 2.x deletes an element that repeats the one just before it, even with
+``deduplicate=False``: exactly the defect ``duplicate_paragraph`` (AQ201) looks for.
+This module finds such runs in the parsed page and restores the missing copies in
+the extracted blocks.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+#: Page elements that become one block each; a run of identical ones is a pasted repeat.
+_REPEAT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li")
+#: Trafilatura drops an element repeating the one before it when its text is longer
+#: than this (``settings.MIN_DUPLICATE_LENGTH``); shorter repeats survive on their own.
+MIN_REPEAT_CHARS = 50
+
+
+def _key(text: str) -> str:
+    """Compare texts without whitespace: ``<br>`` becomes a space in Trafilatura's
+    output but nothing in ``text_content()``."""
+    return "".join(text.split())
+
+
+def _signature(node: etree._Element) -> tuple[str, str, str | None, str | None]:
+    parent = node.getparent()
+    return (
+        node.tag,
+        node.get("class") or "",
+        parent.tag if parent is not None else None,
+        (parent.get("class") or "") if parent is not None else None,
+    )
+
+
+def _page_repeats(tree: etree._Element) -> dict[str, int]:
+    """Runs of identical, consecutive blocks on the page: ``{key: copies}``, for texts
+    of at least :data:`MIN_REPEAT_CHARS` that form exactly one run. Consecutive means
+    no other block element in between (in document order, skipping the first one's
+    own descendants); both copies must also have the same tag, class and wrapper,
+    so a responsive desktop/mobile pair with different wrappers is not counted. A run
+    of mostly link text is recorded with 0 copies (never restored)."""
+    nodes = [n for n in tree.iter(*_REPEAT_TAGS)]
+    keys: list[str | None] = [None] * len(nodes)
+
+    def key_at(i: int) -> str:
+        if keys[i] is None:
+            keys[i] = _key(nodes[i].text_content())
+        return keys[i]  # type: ignore[return-value]
+
+    runs: dict[str, list[int]] = {}
+    i = 0
+    while i < len(nodes):
+        node, copies, j = nodes[i], 1, i
+        while True:
+            # the next block that is not inside the current copy
+            k = j + 1
+            while k < len(nodes) and nodes[j] in nodes[k].iterancestors():
+                k += 1
+            if k >= len(nodes) or _signature(nodes[k]) != _signature(node):
+                break
+            if len(key_at(i)) < MIN_REPEAT_CHARS or key_at(k) != key_at(i):
+                break
+            copies, j = copies + 1, k
+        if copies > 1:
+            # a line that is mostly link text is a citation or a teaser, not prose
+            linked = sum(len(_key(a.text_content())) for a in node.iter("a"))
+            runs.setdefault(key_at(i), []).append(copies if linked * 2 < len(key_at(i)) else 0)
+            i = j + 1
+        else:
+            i += 1
+    return {key: lengths[0] for key, lengths in runs.items() if len(lengths) == 1 and lengths[0] > 1}
+
+
+def restore_repeats(
+    tree: etree._Element | None, raw: list[tuple[str, str, int | None]]
+) -> list[tuple[str, str, int | None]]:
+    """Put back the copies of a block pasted twice in a row that Trafilatura dropped.
+
+    Trafilatura 2.x deletes an element repeating the previous one even with
+    ``deduplicate=False``, which hides exactly the defect AQ201 looks for. A copy is
+    put back, right after its twin and of the same kind, only when the page has one
+    run of identical consecutive blocks and the extraction kept exactly one of them,
+    not at the edges of the body and not a line of mostly link text."""
+    if tree is None or not raw:
+        return raw
+    repeats = _page_repeats(tree)
+    if not repeats:
+        return raw
+    found: dict[str, list[int]] = {}
+    for index, (_, text, _) in enumerate(raw):
+        key = _key(text)
+        if key in repeats:
+            found.setdefault(key, []).append(index)
+    # The first and last blocks of the body are left alone: a repeat there is most
+    # often the template's (an excerpt printed above a body that opens with the same
+    # lead, a closing line added after the editor's own), not a pasted paragraph.
+    body = [index for index, (kind, _, _) in enumerate(raw) if kind != "heading"]
+    edges = {body[0], body[-1]} if body else set()
+    extra = {at[0]: repeats[key] - 1 for key, at in found.items() if len(at) == 1 and at[0] not in edges}
+    if not extra:
+        return raw
+    restored: list[tuple[str, str, int | None]] = []
+    for index, block in enumerate(raw):
+        restored.append(block)
+        restored.extend([block] * extra.get(index, 0))
+    return restored
