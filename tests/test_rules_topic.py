@@ -173,3 +173,25 @@ def test_same_subject_snippet_with_its_own_dateline_and_a_cut_is_flagged_indones
     # The article's own dateline, on its first paragraph, is ordinary news style.
     lead = "GEORGE TOWN - 1 March, " + EN[0]
     assert findings(article(EN_HEADLINE, lead, *EN[1:])) == []
+
+
+def test_a_call_to_action_is_boilerplate_not_another_story_english_and_indonesian():
+    # Filler shares no words with the story, but it is reported once, as boilerplate.
+    cta = (
+        "Follow us on Facebook, Instagram and X for the latest updates on transport, weather and "
+        "everything else happening around Penang this week."
+    )
+    cta_id = (
+        "Ikuti kami di Instagram, Facebook dan X untuk mendapatkan informasi terbaru seputar harga "
+        "kebutuhan pokok dan berita menarik lainnya setiap hari."
+    )
+    # Even with the threshold far down (where the filler would be the first flag), it is not judged.
+    eager = load_config(override={"rules": {"select": ["AQ3"]}, "thresholds": {"topic": {"threshold": -6.0}}})
+    for art, filler in (
+        (article(EN_HEADLINE, *EN[:3], cta, *EN[3:]), cta),
+        (article(ID_HEADLINE, *ID[:3], cta_id, *ID[3:], language="id"), cta_id),
+    ):
+        assert filler not in [f.evidence for f in audit_article(art, eager).findings]
+    both = load_config(override={"rules": {"select": ["AQ3", "AQ7"]}})
+    flagged = audit_article(article(EN_HEADLINE, *EN[:3], cta, *EN[3:]), both).findings
+    assert [(f.type, f.evidence) for f in flagged] == [("boilerplate", cta)]

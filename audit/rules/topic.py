@@ -28,6 +28,7 @@ from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
+from audit.rules.boilerplate import is_call_to_action, is_read_also
 from audit.rules.truncation import ends_mid_sentence
 from audit.text import unpunctuated_script, words
 
@@ -85,6 +86,8 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     tokens = block.text.split()
     if sum(1 for t in tokens if t[:1] in "#@") > len(tokens) / 3:
         return False  # a row of hashtags or handles is social furniture, not prose
+    if is_read_also(block.text) or is_call_to_action(block.text):
+        return False  # reported as boilerplate, under its own type
     if _credit_list(block.text):
         return False
     min_words = config.threshold("topic", "min_words", 15)
