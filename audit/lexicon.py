@@ -178,8 +178,10 @@ class PhrasePattern:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         folded = text.casefold()
-        if any(s in folded for s in self._substrings) or len(folded) != len(text):
-            return self.regex.finditer(text)  # Thai phrases match anywhere; offsets must agree
+        if any(s in folded for s in self._substrings):
+            return self.regex.finditer(text)  # Thai phrases match anywhere, not at word starts
+        if self._first_words.isdisjoint(_WORD.findall(folded)):
+            return iter(())  # most texts: turned away by one set intersection
         return self._at_first_words(text)
 
     def _at_first_words(self, text: str) -> Iterator[re.Match[str]]:

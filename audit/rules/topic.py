@@ -96,39 +96,37 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     )
 
 
-def _names(block: Block, article_text: str) -> tuple[int, int]:
-    """(names in the block, names of it found nowhere else in the article).
-    ``article_text`` is the casefolded text of every block plus the headline."""
+def _names(block: Block, article_text: ArticleText) -> tuple[int, int]:
+    """(names in the block, names of it found nowhere else in the article)."""
     found = {name.casefold() for name in _NAME.findall(block.text)}
     if not found:
         return 0, 0
     own = block.text.casefold()
-    return len(found), sum(1 for name in found if article_text.count(name) <= own.count(name))
+    return len(found), sum(1 for name in found if article_text.occurrences(name) <= own.count(name))
 
 
-class ArticleText(str):
-    """The article's casefolded text, counting each name once: names recur
-    across its paragraphs, and ``str.count`` scans the whole article."""
+class ArticleText:
+    """Everything a name could appear in elsewhere (blocks, headline, title),
+    casefolded. Each name's occurrences are counted once: names recur across
+    paragraphs, and every count scans the whole article."""
 
-    def count(self, name: str, *args: int) -> int:  # type: ignore[override]
-        if args:
-            return super().count(name, *args)
-        counts = self.__dict__.setdefault("_counts", {})
-        if name not in counts:
-            counts[name] = super().count(name)
-        return counts[name]
+    def __init__(self, article: Article) -> None:
+        parts = [b.text for b in article.blocks] + [article.headline or "", article.title or ""]
+        self.text = "\n".join(parts).casefold()
+        self._counts: dict[str, int] = {}
 
-
-def article_text(article: Article) -> str:
-    """Everything a name could appear in elsewhere: blocks, headline, title."""
-    parts = [b.text for b in article.blocks] + [article.headline or "", article.title or ""]
-    return ArticleText("\n".join(parts).casefold())
+    def occurrences(self, name: str) -> int:
+        if name not in self._counts:
+            self._counts[name] = self.text.count(name)
+        return self._counts[name]
 
 
-def signals(block: Block, position: int, count: int, text: str, cohesion: Cohesion) -> dict[str, float]:
+def signals(
+    block: Block, position: int, count: int, text: ArticleText, cohesion: Cohesion
+) -> dict[str, float]:
     """The evidence that a judged paragraph is off-topic, one value per weight;
     ``position`` is its place among the ``count`` judged paragraphs and ``text``
-    is :func:`article_text` of the article. The first and the last paragraph
+    is :class:`ArticleText` of the article. The first and the last paragraph
     are apart by design (a lead, an author's bio, a newsletter promotion), so
     low cohesion there is weaker evidence than in the middle of the story."""
     names, unseen = _names(block, text)
@@ -187,7 +185,7 @@ def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]
         article.headline or article.title or "",
         article.language,  # Malay keeps its own word list (family() would say "id")
     )
-    text = article_text(article)
+    text = ArticleText(article)
     scored = []
     for i, (block, coh) in enumerate(zip(paras, cohesion, strict=True)):
         sig = signals(block, i, len(paras), text, coh)
