@@ -86,14 +86,14 @@ def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
     tokens = block.text.split()
     if sum(1 for t in tokens if t[:1] in "#@") > len(tokens) / 3:
         return False  # a row of hashtags or handles is social furniture, not prose
-    if is_read_also(block.text) or is_call_to_action(block.text):
-        return False  # reported as boilerplate, under its own type
     if _credit_list(block.text):
         return False
     min_words = config.threshold("topic", "min_words", 15)
-    return len(words(block.text)) >= min_words or len(block.text) >= config.threshold(
+    long_enough = len(words(block.text)) >= min_words or len(block.text) >= config.threshold(
         "topic", "min_chars", 100
     )
+    # Filler is reported as boilerplate, under its own type (checked last: it costs most).
+    return long_enough and not (is_read_also(block.text) or is_call_to_action(block.text))
 
 
 def _names(block: Block, article_text: ArticleText) -> tuple[int, int]:
