@@ -60,6 +60,11 @@ def _detect_cached(sample: str) -> tuple[str, float] | None:
     return top.lang, float(top.prob)
 
 
+def detect_cache_clear() -> None:
+    """Forget cached detections (benchmarks measure cold pages)."""
+    _detect_cached.cache_clear()
+
+
 def detect(text: str, min_letters: int = MIN_LETTERS) -> tuple[str, float] | None:
     """Return ``(code, probability)`` or ``None`` when the text is too short to judge."""
     text = text.strip()
