@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from audit.text import function_words, words
+from audit.text import UNSPACED_SCRIPT, function_words, words
 
 #: Our language codes -> wordfreq's, where they differ (Tagalog is "fil").
 _WORDFREQ_CODES = {"tl": "fil", "no": "nb"}
@@ -79,11 +79,8 @@ def rarity(term: str, lang: str) -> float:
     return min(2.0, max(0.25, (8.0 - zipf) / 4.0))
 
 
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
-
-
 def _unspaced(text: str) -> bool:
-    return len(_UNSPACED.findall(text[:400])) > len(text[:400]) / 4
+    return len(UNSPACED_SCRIPT.findall(text[:400])) > len(text[:400]) / 4
 
 
 def terms(text: str) -> Counter[str]:

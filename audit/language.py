@@ -109,6 +109,14 @@ def _function_words_by_language() -> dict[str, frozenset[str]]:
     return {code: frozenset(words) for code, words in found.items()}
 
 
+@lru_cache(maxsize=32)
+def family_function_words(lang: str) -> frozenset[str]:
+    """Every function word we know for a language's family (Indonesian and Malay
+    pooled): lexicons and ``lexicons/function_words.toml``."""
+    every = _function_words_by_language()
+    return frozenset().union(*(words for code, words in every.items() if family(code) == family(lang)))
+
+
 @lru_cache(maxsize=1)
 def _distinctive_words_by_language() -> dict[str, frozenset[str]]:
     """Each lexicon's frequent function words that no language of another family

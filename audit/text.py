@@ -12,8 +12,11 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 # Sentence ends: . ! ? … and CJK/Thai-free terminators; keeps abbreviations crude but safe.
-#: Scripts with no sentence-final punctuation (Thai, Lao, Khmer, Myanmar).
-_UNPUNCTUATED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
+#: Scripts written without spaces between words or sentence-final punctuation
+#: (Thai, Lao, Khmer, Myanmar).
+UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
+#: Latin letters, accented ones and Vietnamese's included (a regex character-class body).
+LATIN_LETTERS = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 _SENTENCE = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ỸĐ\d\u0e00-\u0e7f])")
 
 
@@ -42,7 +45,7 @@ def sentences(text: str) -> list[str]:
 def unpunctuated_script(text: str) -> bool:
     """Thai, Lao, Khmer, Myanmar: no sentence-final punctuation to judge by."""
     sample = text[-200:]
-    return len(_UNPUNCTUATED_SCRIPT.findall(sample)) > len(sample) / 4
+    return len(UNSPACED_SCRIPT.findall(sample)) > len(sample) / 4
 
 
 _FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"

@@ -28,10 +28,10 @@ from pathlib import Path
 
 from audit import lexicon
 from audit.config import AuditConfig
-from audit.language import family, letter_count
+from audit.language import family, family_function_words, letter_count
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import function_word_table, sentences, words
+from audit.text import sentences, words
 
 FAMILY = "language_mixing"
 
@@ -61,20 +61,6 @@ def _function_words(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for lex in found if lex for w in lex.function_words)
 
 
-@lru_cache(maxsize=32)
-def _shared_with(lang: str) -> frozenset[str]:
-    """Every word list we have for a language's family: its lexicon's function
-    words and ``lexicons/function_words.toml``."""
-    table = function_word_table()
-    extra = [
-        w.casefold()
-        for code, entry in table.items()
-        if family(code) == family(lang)
-        for w in entry.get("words", [])
-    ]
-    return _function_words(lang) | frozenset(extra)
-
-
 def native_share(text: str, lang: str, against: str | None = None) -> float | None:
     """Share of ``text`` that reads as ``lang``: its script for Thai, otherwise its
     function words among all words. ``None`` when the language has no word list.
@@ -88,7 +74,7 @@ def native_share(text: str, lang: str, against: str | None = None) -> float | No
     if not vocab:
         return None
     if against and family(against) != family(lang):
-        vocab = vocab - _shared_with(against)
+        vocab = vocab - family_function_words(against)
     tokens = words(text)
     return sum(t in vocab for t in tokens) / len(tokens) if tokens else 0.0
 

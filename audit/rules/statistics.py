@@ -40,13 +40,13 @@ from audit import lexicon
 from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import sentences
+from audit.text import LATIN_LETTERS, sentences
 
 FAMILY = "unsourced_statistic"
 
 _NUM = r"\d+(?:[.,]\d+)*"
 #: Latin letters (with Vietnamese and other accents), for "glued to a word" checks.
-_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_LATIN = LATIN_LETTERS
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 #: A clause break in Thai: a space before a Thai letter (not before a Thai digit ๐-๙).
 _THAI_BREAK = re.compile(r"(?<=[\u0e00-\u0e7f\d])\s+(?=[\u0e00-\u0e4f\u0e5a-\u0e7f])")

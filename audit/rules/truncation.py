@@ -27,7 +27,7 @@ from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
-from audit.text import function_word_table, function_words, unpunctuated_script, words
+from audit.text import LATIN_LETTERS, function_word_table, function_words, unpunctuated_script, words
 
 #: Characters that may legitimately end a block.
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
@@ -145,7 +145,7 @@ def _prose(text: str) -> bool:
 
 
 #: Letters of the Latin script (Basic, Latin-1, Extended-A/B, Vietnamese's Extended Additional).
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN = re.compile(f"[{LATIN_LETTERS}]")
 
 
 def _script(text: str) -> str:
