@@ -180,3 +180,41 @@ def test_open_standfirst_promotions_and_lists_are_not_cuts_english_and_indonesia
         "Uji emisi mulai berlaku. Ribuan kendaraan di Jakarta mengantre di bengkel yang ditunjuk pemerintah"
     )
     assert findings(article(lead_id, *ID, language="id")) == []
+
+
+def test_a_short_open_tail_that_is_not_a_sign_off_is_a_cut_indonesian_and_tagalog():
+    # One or two words after the last full stop are a sign-off only when they look
+    # like one: capitalised ("Jane Doe", "Read More"), not a quote being opened or a
+    # sentence that runs on in lower case.
+    cut_id = (
+        "Perusahaan itu sudah lama dikritik karena mengabaikan keselamatan pekerja di pabriknya. "
+        "Direktur utama perusahaan"
+    )
+    cut_tl = (
+        '"Nagpapasa na ngayon ang mga asosasyon ng kanilang mga dokumento para sa susunod na taon," '
+        'sabi ni Garcia. "Dati walang'
+    )
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 2, cut_id)
+    ]
+    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl")) == [
+        ("truncated_text", "AQ501", 2, cut_tl)
+    ]
+    signed = "Forecasters expect the water to recede by the weekend. Somchai Wongsawat"
+    widget = "Pumps were moved to the old city overnight. Read More"
+    assert findings(article(EN[0], EN[1], signed, EN[2], widget, EN[3])) == []
+
+
+def test_a_colon_led_sentence_is_prose_but_a_label_stays_furniture_english_and_indonesian():
+    # "And more: ..." opening running prose is judged like any paragraph; a label
+    # ("Related:", "MORE:", "Baca juga:") introducing a headline is not a cut.
+    cut = (
+        "And there is more: the pumps, the governor said, will stay in the old city until March. "
+        "Not all residents are convinced. Many of them say the sandbags arrived far too"
+    )
+    assert findings(article(EN[0], EN[1], cut, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut)]
+    related = "Related: Why Do Rivers Flood? Here Are the Warning Signs Residents Should Watch For"
+    more = "MORE: Chiang Mai floods 2024 vs. 2011: A look at how the city prepared"
+    baca = "Baca juga: Banjir Rob Kembali Rendam Jakarta Utara? Ini Penjelasan BMKG Soal Pasang Laut"
+    assert findings(article(EN[0], related, EN[1], more, EN[2], EN[3])) == []
+    assert findings(article(ID[0], ID[1], baca, ID[2], ID[3], language="id")) == []

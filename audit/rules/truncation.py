@@ -46,6 +46,8 @@ _DATA_END = re.compile(r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2},? (?:1[89]|20)
 #: A quotation closed mid-sentence ('...," she said'; '...?" he asked'), or a
 #: dash-led credit after a quotation ('..." —Name, title'): an attribution follows.
 _QUOTE_CLOSE = re.compile(r"(?:[,!?][”»\"'’“]|[”»\"'’“]\s*[-–—]|[”\"“]\s*,|[.!?][”\"](?=[A-Z]))")
+#: A two-word sign-off or widget label: "Read More", "Jane Doe", "Getty Images".
+_SIGN_OFF = re.compile(r"^[A-ZÀ-Ỹ]\S*\s+[A-ZÀ-Ỹ]\S*$")
 _BULLET = re.compile(r"\s[•▪►◦]\s")
 _LABEL_START = re.compile(r"^[\w’' ]{2,25}:\s")
 _LAST_SENTENCE = re.compile(r"[.!?…](?:[\"”’')]+)?(?=\s|[A-Z])")
@@ -183,8 +185,9 @@ def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
 
 def _furniture(text: str, config: AuditConfig) -> bool:
     """Lines that are unpunctuated by design, whatever the page's style."""
-    if _LABEL_START.match(text):
-        return True  # "Related: ...", "Photo: ..."
+    label = _LABEL_START.match(text)
+    if label and (label.group().isupper() or is_read_also(text) or not _INNER_END.search(text, label.end())):
+        return True  # "Related: ...", "MORE: ...", "Photo: ..." (not "And more: ... . ... ." prose)
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
     if text.count(";") >= 2:
@@ -200,8 +203,13 @@ def _furniture(text: str, config: AuditConfig) -> bool:
         return True  # "... it. Zack Zwiezen, staff writer", "© Instagram/..."
     tokens = words(tail)
     # One or two words after the last full stop with no function word among them
-    # are a sign-off or a widget ("DM", "Learn more", "Advertisement").
-    return len(tokens) <= 2 and not any(t in function_words() for t in tokens)
+    # are a sign-off or a widget ("DM", "Learn more", "Advertisement"): capitalised,
+    # not opening a quotation ('"Dati walang') nor running on ("CEO perusahaan").
+    return (
+        len(tokens) <= 2
+        and not any(t in function_words() for t in tokens)
+        and (len(tokens) < 2 or _SIGN_OFF.match(tail) is not None)
+    )
 
 
 def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, config: AuditConfig) -> bool:
