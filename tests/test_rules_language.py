@@ -196,3 +196,80 @@ def test_words_tagalog_shares_with_english_do_not_make_english_tagalog() -> None
     ]
     art = article([(ms[0], "ms"), (ms_mixed, "en"), (ms[1], "ms"), (ms[2], "ms")], "ms")
     assert findings(art) == []
+
+
+# Paragraphs langdetect was unsure of (Block.language is None): names and borrowed
+# terms dilute the n-grams, or the language has no profile (Icelandic).
+TL_WITH_TEAM_NAMES = (
+    "Ang mga koponan na magbabalik sa karera ngayong taon ay ang Giant Racing Team ng Australia, "
+    "ang Cycling Team ng Brazil at ang Infinite Cycling Team ng Thailand, ayon sa mga tagapag-ayos "
+    "na nagsabing handa na ang lahat ng ruta para sa unang yugto sa susunod na linggo."
+)
+ICELANDIC = (
+    "Þriðji vitnisburðurinn skýrist af því að upphaflega höfðuðu samtökin tvö mál gegn ríkinu, "
+    "og dómurinn féllst á kröfur þeirra í báðum málunum síðastliðið haust eftir langa málsmeðferð."
+)
+EN = [
+    "The city council approved a new budget for road repairs on Tuesday after a long debate.",
+    "Officials said the work would begin in the northern districts before the rainy season.",
+    "Residents have complained for years about potholes on the main roads into the centre.",
+    "The mayor said contractors would be fined if the repairs were not finished on time.",
+]
+
+
+def test_unsure_block_with_another_languages_words_is_flagged_tagalog_in_english() -> None:
+    art = article(
+        [(EN[0], "en"), (EN[1], "en"), (TL_WITH_TEAM_NAMES, None), (EN[2], "en"), (EN[3], "en")], "en"
+    )
+    found = audit_article(art, ONLY).findings
+    assert [(f.rule, f.evidence) for f in found] == [("AQ601", TL_WITH_TEAM_NAMES)]
+    assert "Tagalog" in found[0].message
+
+
+def test_unsure_block_in_no_language_we_know_is_flagged_when_the_page_is_settled() -> None:
+    art = article([(EN[0], "en"), (EN[1], "en"), (ICELANDIC, None), (EN[2], "en"), (EN[3], "en")], "en")
+    found = audit_article(art, ONLY).findings
+    assert [(f.rule, f.evidence) for f in found] == [("AQ601", ICELANDIC)]
+    assert "could not be determined" in found[0].message
+    # The same block on a page whose detected blocks disagree with its language
+    # (the article language itself is in doubt) says nothing.
+    doubtful = article([(TL[0], "tl"), (TL[1], "tl"), (ICELANDIC, None), (EN[2], "en")], "en")
+    assert findings(doubtful) == []
+
+
+def test_unsure_block_in_the_articles_language_is_left_alone_english_and_tagalog() -> None:
+    unsure_en = (
+        "Jirong Cui of the Ministry of Transport, the Road Safety Board and the City Engineering Office "
+        "attended the hearing, which was broadcast live on the council's channel and on the radio."
+    )
+    art = article([(EN[0], "en"), (EN[1], "en"), (unsure_en, None), (EN[2], "en"), (EN[3], "en")], "en")
+    assert findings(art) == []
+    unsure_tl = (
+        "Sinabi ni Mayor Santos na ang Metro Manila Development Authority at ang Department of Public "
+        "Works and Highways ang mangunguna sa paglilinis ng mga kanal bago dumating ang tag-ulan."
+    )
+    assert findings(article([(TL[0], "tl"), (TL[1], "tl"), (unsure_tl, None), (TL[2], "tl")], "tl")) == []
+
+
+def test_a_citation_labelled_with_its_language_is_not_mixing_german_and_indonesian() -> None:
+    de = [
+        "Der Stadtrat hat am Dienstag nach langer Debatte einen neuen Haushalt für Straßenreparaturen beschlossen.",
+        "Die Arbeiten sollen nach Angaben der Verwaltung noch vor dem Winter in den nördlichen Bezirken beginnen.",
+        "Anwohner beklagen sich seit Jahren über Schlaglöcher auf den Hauptstraßen in das Zentrum der Stadt.",
+    ]
+    cited = (
+        "foxnews.com: Venezuelan tanker evades the US Coast Guard as Russia sends a submarine to escort "
+        "the vessel, officials say (Englisch)"
+    )
+    assert findings(article([(de[0], "de"), (cited, "en"), (de[1], "de"), (de[2], "de")], "de")) == []
+    uncited = cited.removesuffix(" (Englisch)")
+    assert findings(article([(de[0], "de"), (uncited, "en"), (de[1], "de"), (de[2], "de")], "de")) == [
+        ("language_mixing", "AQ601", uncited)
+    ]
+    idn = [
+        "Pemerintah kota mulai memperbaiki saluran air di sejumlah kawasan padat penduduk.",
+        "Warga berharap perbaikan itu selesai sebelum musim hujan tiba bulan depan.",
+        "Dinas pekerjaan umum menyiapkan puluhan pekerja untuk mempercepat proyek tersebut.",
+    ]
+    cited_id = EN_PARAGRAPH + " (Bahasa Inggris)"
+    assert findings(article([(idn[0], "id"), (cited_id, "en"), (idn[1], "id"), (idn[2], "id")], "id")) == []

@@ -107,6 +107,52 @@ def test_paragraph_in_another_language_is_left_to_language_mixing():
     assert findings(art) == []
 
 
+def test_paragraph_langdetect_was_unsure_of_is_left_to_language_mixing_tagalog_and_indonesian():
+    # No detected language (names dilute the n-grams), but its function words are
+    # another language's: language_mixing reports it, off-topic does not judge it.
+    unsure_tl = Block(
+        3,
+        "paragraph",
+        "Ang mga koponan na magbabalik sa karera ngayong taon ay ang Giant Racing Team ng Australia, ang "
+        "Cycling Team ng Brazil at ang Infinite Cycling Team ng Thailand, ayon sa mga tagapag-ayos ng karera.",
+        language=None,
+    )
+    base = article(EN_HEADLINE, *EN)
+    blocks = (
+        *base.blocks[:3],
+        unsure_tl,
+        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
+    )
+    assert (
+        findings(Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en"))
+        == []
+    )
+    unsure_id = Block(3, "paragraph", ID[1], language=None)
+    base = article(EN_HEADLINE, *EN)
+    blocks = (
+        *base.blocks[:3],
+        unsure_id,
+        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
+    )
+    assert (
+        findings(Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en"))
+        == []
+    )
+    # The same pasted story in the article's own language is judged, and flagged.
+    pasted = Block(3, "paragraph", EN_PASTED.replace("MADRID - 3 March, ", ""), language=None)
+    blocks = (
+        *base.blocks[:3],
+        pasted,
+        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
+    )
+    assert [
+        f[2]
+        for f in findings(
+            Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en")
+        )
+    ] == [3]
+
+
 def test_degenerate_articles_do_not_raise():
     assert findings(Article(url=None, title=None, blocks=())) == []
     assert findings(article("", EN[0])) == []

@@ -34,6 +34,11 @@ from audit.registry import Flag, register
 from audit.text import sentences, words
 
 FAMILY = "language_mixing"
+#: A block in no language we can name (BCP 47 "und"), yet clearly not the article's:
+#: at least this many letters with under this share of the article language's words.
+UNDETERMINED = "und"
+UNDETERMINED_MIN_LETTERS = 150
+UNDETERMINED_MAX_NATIVE_SHARE = 0.02
 
 #: Embedded social posts (tweets, Instagram captions) quote their author verbatim.
 _EMBED = re.compile(r"pic\.twitter\.com|instagram\.com/|t\.co/|\(@\w+\)|(?:#\w+.*){3}", re.UNICODE)
@@ -79,6 +84,15 @@ def native_share(text: str, lang: str, against: str | None = None) -> float | No
     return sum(t in vocab for t in tokens) / len(tokens) if tokens else 0.0
 
 
+_BRACKETED_END = re.compile(r"[(\[]([^()\[\]]{2,30})[)\]]\W*$")
+
+
+def _labelled(text: str, labels: frozenset[str]) -> bool:
+    """The block ends by naming a language in brackets: "... (English)"."""
+    match = _BRACKETED_END.search(text)
+    return bool(match) and " ".join(match.group(1).split()).casefold() in labels
+
+
 def _mostly_names(text: str) -> bool:
     """Author lists and captions ("Jirong Cui, Ren Zou, Weijin Zhang, ...") are
     capitalised words that langdetect assigns to a random language."""
@@ -102,6 +116,47 @@ def _confusable(a: str, b: str, groups: list[list[str]]) -> bool:
     return any(a in g and b in g for g in groups)
 
 
+def settled_language(article: Article) -> bool:
+    """Most blocks whose language was detected are in the article's language. When
+    they are not (an English-heavy Tagalog story detected as English), a block
+    that lacks the article language's words says nothing about the block."""
+    detected = [family(b.language) for b in article.blocks if b.language]
+    return bool(detected) and sum(code == family(article.language) for code in detected) * 2 >= len(detected)
+
+
+def unsure_block_language(
+    block: Block,
+    article: Article,
+    min_letters: int = 80,
+    low: float = 0.04,
+    high: float = 0.2,
+    *,
+    settled: bool = True,
+) -> str | None:
+    """The language of a block langdetect was unsure of (``Block.language`` is
+    ``None``: a Tagalog paragraph listing teams by their English names, Icelandic,
+    which langdetect has no profile for): another language whose function words
+    it carries, as :func:`_passage_language` judges a run of sentences, or
+    :data:`UNDETERMINED` when a long block has almost none of the article
+    language's words on a page whose language is ``settled``. ``None`` when the
+    block is short, was detected, or may well be in the article's language."""
+    home = family(article.language)
+    if (
+        block.language is not None
+        or home is None
+        or home not in _lexicon_families()
+        or letter_count(block.text) < min_letters
+    ):
+        return None
+    lang = article.language or home
+    found = _passage_language(block.text, lang, low, high)
+    if found is None and settled and letter_count(block.text) >= UNDETERMINED_MIN_LETTERS:
+        share = native_share(block.text, lang)
+        if share is not None and share < UNDETERMINED_MAX_NATIVE_SHARE:
+            return UNDETERMINED
+    return found
+
+
 @register(
     "AQ601",
     "foreign-language-block",
@@ -121,10 +176,19 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
     quoted_ok = set(config.threshold(FAMILY, "quoted_languages", {}).get(home, []))
     tolerated = set(config.threshold(FAMILY, "tolerated_languages", {}).get(home, []))
 
-    judged: list[Block] = [b for b in article.blocks if b.kind in kinds and b.language is not None]
-    counts = Counter(family(b.language) for b in judged)
+    low = float(config.threshold(FAMILY, "passage_max_native_share", 0.04))
+    high = float(config.threshold(FAMILY, "passage_min_foreign_share", 0.2))
+    labels = frozenset(label.casefold() for label in config.threshold(FAMILY, "language_labels", []))
+    settled = settled_language(article)
+    languages = {
+        b.index: b.language or unsure_block_language(b, article, min_letters, low, high, settled=settled)
+        for b in article.blocks
+        if b.kind in kinds
+    }
+    judged: list[Block] = [b for b in article.blocks if languages.get(b.index) is not None]
+    counts = Counter(family(languages[b.index]) for b in judged)
     for block in judged:
-        other = family(block.language)
+        other = family(languages[block.index])
         if other == home or other is None or other in tolerated or _confusable(home, other, groups):
             continue
         if other in quoted_ok and (block.kind == "quote" or block.text.lstrip()[:1] in _OPEN_QUOTES):
@@ -135,6 +199,8 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
             continue  # a bilingual article, not one stray block
         if _EMBED.search(block.text) or _mostly_names(block.text):
             continue  # an embedded post or a list of names is not prose in a language
+        if _labelled(block.text, labels):
+            continue  # "... (Englisch)": the site marks the citation as foreign
         share = native_share(block.text, article.language or home, against=other)
         if share is not None and share >= min_native:
             continue  # article-language text with borrowed terms
@@ -143,12 +209,17 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
             share = native_share(outside, article.language or home, against=other)
             if share is not None and share >= min_native:
                 continue  # a foreign speaker quoted inside an article-language sentence
-        yield Flag(
-            evidence=block.text,
-            message=f"Paragraph is in {_name(block.language or other)} "
-            f"but the article is in {_name(article.language or home)}",
-            block=block.index,
-        )
+        found = languages[block.index] or other
+        if found == UNDETERMINED:
+            message = (
+                f"Paragraph is not in {_name(article.language or home)}: it has almost none of "
+                "that language's common words, and its own language could not be determined"
+            )
+        else:
+            message = (
+                f"Paragraph is in {_name(found)} but the article is in {_name(article.language or home)}"
+            )
+        yield Flag(evidence=block.text, message=message, block=block.index)
 
 
 @lru_cache(maxsize=1)

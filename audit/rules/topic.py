@@ -29,6 +29,7 @@ from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
+from audit.rules.language import settled_language, unsure_block_language
 from audit.rules.truncation import ends_mid_sentence
 from audit.text import unpunctuated_script, words
 
@@ -78,11 +79,15 @@ def _credit_list(text: str) -> bool:
     return len(tokens) >= 6 and sum(1 for t in tokens if t[0].isupper()) / len(tokens) >= 0.6
 
 
-def _judged(block: Block, article: Article, config: AuditConfig) -> bool:
+def _judged(block: Block, article: Article, config: AuditConfig, settled: bool) -> bool:
+    """Paragraphs of prose in the article's language; ``settled`` is
+    :func:`audit.rules.language.settled_language` of the article."""
     if block.kind not in ("paragraph", "quote"):
         return False
     if block.language and article.language and family(block.language) != family(article.language):
         return False  # another language is language_mixing, not off-topic
+    if block.language is None and unsure_block_language(block, article, settled=settled) is not None:
+        return False  # ...also when langdetect was unsure but the words are foreign
     tokens = block.text.split()
     if sum(1 for t in tokens if t[:1] in "#@") > len(tokens) / 3:
         return False  # a row of hashtags or handles is social furniture, not prose
@@ -174,11 +179,12 @@ def _reason(sig: dict[str, float]) -> str:
     "A paragraph shares almost no vocabulary with the rest of the article and looks pasted from another story.",
 )
 def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    paras = [b for b in article.blocks if _judged(b, article, config)]
+    settled = settled_language(article)
+    paras = [b for b in article.blocks if _judged(b, article, config, settled)]
     if len(paras) < config.threshold("topic", "min_paragraphs", 3):
         return
     weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
-    threshold = config.threshold("topic", "threshold", -1.0)
+    threshold = config.threshold("topic", "threshold", -1.1)
     margin = config.threshold("topic", "extra_margin", 1.0)
     cohesion = paragraph_cohesion(
         [b.text for b in paras],
