@@ -218,3 +218,36 @@ def test_a_colon_led_sentence_is_prose_but_a_label_stays_furniture_english_and_i
     baca = "Baca juga: Banjir Rob Kembali Rendam Jakarta Utara? Ini Penjelasan BMKG Soal Pasang Laut"
     assert findings(article(EN[0], related, EN[1], more, EN[2], EN[3])) == []
     assert findings(article(ID[0], ID[1], baca, ID[2], ID[3], language="id")) == []
+
+
+MS = (
+    "Kerajaan negeri akan menyalurkan bantuan tambahan kepada mangsa banjir di kawasan pedalaman minggu ini.",
+    "Jurucakap agensi itu berkata lebih 300 keluarga masih berada di pusat pemindahan sementara di daerah itu.",
+    "Bekalan makanan dan air bersih dihantar dengan bot ke kampung yang terputus hubungan sejak Isnin.",
+    "Penduduk diminta sentiasa berwaspada kerana hujan lebat dijangka berterusan sehingga hujung minggu ini.",
+)
+
+
+def test_a_short_paragraph_cut_like_a_sentence_is_flagged_english_malay_tagalog():
+    # 10-15 words, opening on a capital, no colon, last word in lower case: prose
+    # cut short, between punctuated paragraphs.
+    cut_en = "Like the rest of their games this season, the Wildcats eventually pulled away"
+    cut_ms = "Mungkin individu itu mempunyai karakter lain tetapi di media sosial sebaliknya"
+    cut_tl = "Nakihabol din ang mga kasamahan nito mula sa ibang sasakyan. Iniwan nila"
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+    assert findings(article(MS[0], MS[1], cut_ms, MS[2], MS[3], language="ms")) == [
+        ("truncated_text", "AQ501", 2, cut_ms)
+    ]
+    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl")) == [
+        ("truncated_text", "AQ501", 2, cut_tl)
+    ]
+
+
+def test_short_headlines_teasers_and_bios_in_the_body_are_not_cuts_english_and_malay():
+    teaser = "2024, the year of floods: why cities are failing and how to prepare"
+    link = ">> Here you will find all the flood warnings for the northern provinces"
+    bio = "The writer is a former deputy governor of the central bank of Thailand"
+    ms_bio = "Penulis merupakan Timbalan Presiden UMNO dan bekas Menteri Besar Negeri Sembilan"
+    for line in (teaser, link, bio):
+        assert findings(article(EN[0], EN[1], line, EN[2], EN[3])) == [], line
+    assert findings(article(MS[0], MS[1], ms_bio, MS[2], MS[3], language="ms")) == []

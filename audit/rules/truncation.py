@@ -175,6 +175,25 @@ def _sentence_like(text: str) -> bool:
     return glue >= 2 and lower / len(tokens) >= 0.25
 
 
+_LAST_WORD = re.compile(r"([^\W\d_][\w’'-]*)\W*$")
+
+
+def _clipped_sentence(text: str) -> bool:
+    """Reads like running prose cut short rather than a headline, teaser or list
+    entry: opens on a capital letter (no ">>", "ii)", quotation mark or digit),
+    has no colon ("Why X: how to ..."), and its last word is in lower case
+    (headlines, bios and links close on names: "... Negeri Sembilan", "... Privacy Policy")."""
+    stripped = text.strip()
+    last = _LAST_WORD.search(stripped)
+    return (
+        bool(stripped)
+        and stripped[0].isupper()
+        and ":" not in stripped
+        and last is not None
+        and last.group(1)[0].islower()
+    )
+
+
 def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
@@ -253,6 +272,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
     min_others = config.threshold("truncation", "min_other_paragraphs", 3)
     min_prose_words = config.threshold("truncation", "min_prose_words", 16)
+    min_clipped_words = config.threshold("truncation", "min_clipped_words", 10)
     style_words = config.threshold("truncation", "style_min_words", 12)
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
@@ -272,7 +292,9 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] == "\ufffd"
         if dangling:
             ok = closed >= weak and any(not ends_mid_sentence(b.text) for b in neighbours)
-        elif len(words(block.text)) < min_prose_words or not _sentence_like(block.text):
+        elif not _sentence_like(block.text) or len(words(block.text)) < (
+            min_clipped_words if _clipped_sentence(block.text) else min_prose_words
+        ):
             ok = False
         else:
             # Ending on an ordinary word is a cut only as an anomaly: a rare open
