@@ -251,3 +251,44 @@ def test_short_headlines_teasers_and_bios_in_the_body_are_not_cuts_english_and_m
     for line in (teaser, link, bio):
         assert findings(article(EN[0], EN[1], line, EN[2], EN[3])) == [], line
     assert findings(article(MS[0], MS[1], ms_bio, MS[2], MS[3], language="ms")) == []
+
+
+def test_long_attributions_linked_headlines_and_the_headline_itself_are_not_cuts():
+    # A speaker named at length with a reporting verb, a dash-led credit, a linked
+    # headline after a colon, the article's headline repeated as a paragraph.
+    said = (
+        "“We had never seen the river rise so fast, and the pumps could not keep up with it,” Somchai "
+        "Wongsawat, the head of the district's flood prevention office in the old city, said in a statement"
+    )
+    credit = (
+        "“We moved the books upstairs before the water came in, and we lost almost nothing this time.” "
+        "—Malee Srisuk, 54, a teacher at the school and the head of its parents' association in Chiang Mai"
+    )
+    linked = "If you missed our earlier report, read it here: Why Chiang Mai Floods Every Year and What Can Be Done"
+    headline = "Heavy rain closes three schools in Chiang Mai as the Ping River rises"
+    for line in (said, credit, linked):
+        assert findings(article(EN[0], EN[1], line, EN[2], EN[3])) == [], line
+    blocks = tuple(
+        Block(i, "paragraph", t, language="en") for i, t in enumerate((EN[0], EN[1], headline, EN[2], EN[3]))
+    )
+    titled = Article(url=None, title=headline, headline=headline, blocks=blocks, language="en")
+    assert findings(titled) == []
+    # Without the reporting verb, a long open tail after a quotation is judged as prose.
+    cut = (
+        "“We had never seen the river rise so fast, and the pumps could not keep up with it,” Somchai "
+        "Wongsawat walked along the flooded street towards the old market where the water had reached the"
+    )
+    assert findings(article(EN[0], EN[1], cut, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut)]
+
+
+def test_a_long_attribution_with_a_reporting_verb_is_not_a_cut_indonesian_and_tagalog():
+    kata = (
+        "“Kami belum pernah melihat antrean sepanjang ini di bengkel,” kata Budi Santoso, Kepala Seksi "
+        "Pengendalian Pencemaran Udara Dinas Lingkungan Hidup DKI Jakarta, kepada wartawan di Cawang"
+    )
+    ayon = (
+        "“Mas marami ang nakolektang basura ngayong taon kaysa noong nakaraang taon,” ayon kay Maria "
+        "Santos, ang kapitan ng barangay na nanguna sa paglilinis sa baybayin ng Maynila nitong Sabado"
+    )
+    assert findings(article(ID[0], ID[1], kata, ID[2], ID[3], language="id")) == []
+    assert findings(article(TL[0], TL[1], ayon, TL[2], TL[3], language="tl")) == []

@@ -22,8 +22,10 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from audit import lexicon
 from audit.config import AuditConfig
 from audit.language import family
+from audit.lexicon import PhrasePattern, phrase_pattern
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
@@ -118,15 +120,28 @@ def ends_on_function_word(text: str, lang: str | None = None) -> bool:
     return bool(tokens) and tokens[-1] in _dangling_words(family(lang) if lang else None)
 
 
+@lru_cache(maxsize=1)
+def _reporting_cues() -> PhrasePattern | None:
+    """Every lexicon's attribution cues ("said", "kata", "ayon sa", "cho biết")."""
+    return phrase_pattern(lexicon.combined().attribution)
+
+
 def _attribution_tail(text: str, max_words: int) -> bool:
-    """'"...," she said' / '"..." —Name, title': a short tail after a closing quote."""
+    """A short tail after a closing quote: '"...," she said', '"..." —Name, title';
+    up to twice as long when it is a dash-led credit or names the speaker with a
+    reporting verb ('," Dustin Pusch, a partner at the firm, said in a statement')."""
     closes = list(_QUOTE_CLOSE.finditer(text))
     if not closes:
         return False
     tail = text[closes[-1].end() :]
     tokens = words(tail)
-    if not 0 < len(tokens) <= max_words or _INNER_END.search(tail):
+    if _INNER_END.search(tail) or not tokens:
         return False
+    if len(tokens) > max_words:
+        cues = _reporting_cues()
+        credit = closes[-1].group().rstrip()[-1] in "-–—"
+        if len(tokens) > 2 * max_words or not (credit or (cues is not None and cues.search(tail))):
+            return False
     # '..." But mostly they' is narrative; '...," said the vice president of' is cut.
     return tokens[0] not in _dangling_words(None) and tokens[-1] not in _dangling_words(None)
 
@@ -202,7 +217,13 @@ def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     return len(words(block.text)) >= config.threshold("truncation", "min_words", 6)
 
 
-def _furniture(text: str, config: AuditConfig) -> bool:
+def _same_as_title(text: str, titles: str) -> bool:
+    """The block is the article's headline or title, word for word (``titles``:
+    their words, one per line)."""
+    return bool(titles) and " ".join(words(text)) in titles.split("\n")
+
+
+def _furniture(text: str, config: AuditConfig, titles: str = "") -> bool:
     """Lines that are unpunctuated by design, whatever the page's style."""
     label = _LABEL_START.match(text)
     if label and (label.group().isupper() or is_read_also(text) or not _INNER_END.search(text, label.end())):
@@ -214,6 +235,10 @@ def _furniture(text: str, config: AuditConfig) -> bool:
     if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text) or len(_BULLET.findall(text)) >= 2:
         return True  # an enumeration, or a list set as one paragraph: "(a) ...; atau", "- Read on ...", "... • ... •"
     tail = tail_sentence(text)
+    if _same_as_title(text, titles):
+        return True  # the headline repeated as a paragraph (repeated_heading's business)
+    if ":" in tail and _title_like(tail.rsplit(":", 1)[1]):
+        return True  # "If you missed it: Why Some People Triumph Online" (a linked headline)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
     if ends_mid_sentence(text) and (is_call_to_action(tail) or is_read_also(tail)):
@@ -259,9 +284,12 @@ def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, 
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
     script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    titles = "\n".join(" ".join(words(t)) for t in (article.headline, article.title) if t)
     # Captions, credits, attributions and teasers are unpunctuated by design;
     # they neither count as cuts nor as evidence of the page's style.
-    prose = [b for b in article.blocks if _judgeable(b, script, config) and not _furniture(b.text, config)]
+    prose = [
+        b for b in article.blocks if _judgeable(b, script, config) and not _furniture(b.text, config, titles)
+    ]
     open_ended = [b for b in prose if ends_mid_sentence(b.text)]
     if not open_ended:
         return
