@@ -292,3 +292,56 @@ def test_a_long_attribution_with_a_reporting_verb_is_not_a_cut_indonesian_and_ta
     )
     assert findings(article(ID[0], ID[1], kata, ID[2], ID[3], language="id")) == []
     assert findings(article(TL[0], TL[1], ayon, TL[2], TL[3], language="tl")) == []
+
+
+def test_a_long_lead_paragraph_left_open_is_a_cut_but_a_standfirst_is_not_english_vietnamese():
+    lead_en = (
+        "Ascom, a provider of clinical communication systems for hospitals, announced a new integrated alarm "
+        "management platform for North America on Tuesday, saying it would cut the number of false alarms "
+        "nurses respond to and connect bedside monitoring systems with the staff phones used for clinical"
+    )
+    assert findings(article(lead_en, *EN)) == [("truncated_text", "AQ501", 0, lead_en)]
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Theo kế hoạch, công trình sẽ được khởi công vào tháng tới và hoàn thành trước mùa mưa năm sau.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    lead_vi = (
+        "Chính phủ vừa ban hành nghị định quy định chi tiết một số điều của luật bảo hiểm xã hội và luật an "
+        "toàn vệ sinh lao động, trong đó có nhiều điểm mới về mức đóng và quyền lợi của người lao động tham "
+        "gia bảo hiểm xã hội bắt buộc"
+    )
+    assert findings(article(lead_vi, *vi, language="vi")) == [("truncated_text", "AQ501", 0, lead_vi)]
+    # A standfirst or a headline set as the first paragraph: short, or closing on a name.
+    standfirst = (
+        "Schools in Chiang Mai close for a week as the Ping River rises above its banks after heavy rain"
+    )
+    byline_lead = (
+        "Three schools in Chiang Mai closed on Monday as the Ping River rose above its banks after three days "
+        "of heavy rain in the north, and more rain is forecast for the rest of the week, reports Somchai Wongsawat"
+    )
+    assert findings(article(standfirst, *EN)) == []
+    assert findings(article(byline_lead, *EN)) == []
+
+
+def test_a_lower_case_possessive_cannot_end_a_sentence_but_a_name_can_english():
+    # Too short to judge on an ordinary last word; a possessive needs its noun.
+    cut = "Officials blamed the delays on the ferry operator's"
+    assert findings(article(EN[0], EN[1], cut, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut)]
+    named = "Residents stocked up on candles and batteries at Macy's"
+    assert findings(article(EN[0], EN[1], named, EN[2], EN[3])) == []
+
+
+def test_a_function_word_ending_is_a_cut_even_in_a_short_article_indonesian_and_tagalog():
+    # Only two other paragraphs to show the house style: enough when the last word
+    # is one no sentence ends on.
+    cut_id = "Bahkan, menurut salah satu pejabat dinas, sebagian besar kendaraan yang diuji belum memenuhi standar yang"
+    assert findings(article(ID[0], cut_id, ID[1], language="id")) == [("truncated_text", "AQ501", 1, cut_id)]
+    cut_tl = "Ayon sa barangay, mahigit tatlong tonelada ng basura ang nakolekta sa baybayin ng"
+    assert findings(article(TL[0], cut_tl, TL[1], language="tl")) == [("truncated_text", "AQ501", 1, cut_tl)]
+    # An ordinary last word in so short an article is not judged.
+    open_id = (
+        "Bahkan, menurut salah satu pejabat dinas, sebagian besar kendaraan yang diuji belum memenuhi standar"
+    )
+    assert findings(article(ID[0], open_id, ID[1], language="id")) == []

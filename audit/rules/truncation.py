@@ -115,9 +115,20 @@ def ends_mid_sentence(text: str) -> bool:
     return not (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7)  # all-caps headline
 
 
+#: A lower-case possessive closing the text ("... the forecast for his company's"):
+#: a noun must follow. Names may close a sentence ("... shopping at Macy's").
+_POSSESSIVE_END = re.compile(r"\s[a-z][a-z-]*['’]s$")
+
+
 def ends_on_function_word(text: str, lang: str | None = None) -> bool:
+    """The last word is one no sentence ends on: a function word of the language
+    (``lexicons/function_words.toml``) or a lower-case possessive."""
     tokens = words(text)
-    return bool(tokens) and tokens[-1] in _dangling_words(family(lang) if lang else None)
+    if not tokens:
+        return False
+    return tokens[-1] in _dangling_words(family(lang) if lang else None) or bool(
+        _POSSESSIVE_END.search(text.rstrip())
+    )
 
 
 @lru_cache(maxsize=1)
@@ -275,6 +286,20 @@ def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, 
     )
 
 
+def _lead_left_open(text: str, following: Block, open_count: int, closed: float, config: AuditConfig) -> bool:
+    """The first paragraph left open. A standfirst or a headline may go without a
+    full stop, so only a long lead that reads like a clipped sentence counts, when
+    the paragraph after it and nearly all the page are punctuated."""
+    return (
+        len(words(text)) >= config.threshold("truncation", "lead_min_words", 30)
+        and _sentence_like(text)
+        and _clipped_sentence(text)
+        and not ends_mid_sentence(following.text)
+        and open_count <= config.threshold("truncation", "max_open_blocks", 2)
+        and closed >= config.threshold("truncation", "min_punctuated_share", 0.9)
+    )
+
+
 @register(
     "AQ501",
     "block-ends-mid-sentence",
@@ -314,10 +339,12 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         others = [
             b for b in prose if b is not block and (_prose(b.text) or len(words(b.text)) >= style_words)
         ]
-        if len(others) < min_others:
+        dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] == "\ufffd"
+        # A word no sentence ends on is evidence enough with one other paragraph to
+        # show the house style; an ordinary last word needs more of the page.
+        if len(others) < (1 if dangling else min_others):
             continue
         closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)
-        dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] == "\ufffd"
         if dangling:
             ok = closed >= weak and any(not ends_mid_sentence(b.text) for b in neighbours)
         elif not _sentence_like(block.text) or len(words(block.text)) < (
@@ -335,6 +362,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
             )
         if not ok and i > 0:
             ok = _last_sentence_left_open(block.text, open_ended, closed, config)
+        if not ok and i == 0 and neighbours:
+            ok = _lead_left_open(block.text, neighbours[0], len(open_ended), closed, config)
         if not ok:
             continue
         tail = " ".join(block.text.split()[-4:])
