@@ -345,3 +345,46 @@ def test_a_function_word_ending_is_a_cut_even_in_a_short_article_indonesian_and_
         "Bahkan, menurut salah satu pejabat dinas, sebagian besar kendaraan yang diuji belum memenuhi standar"
     )
     assert findings(article(ID[0], open_id, ID[1], language="id")) == []
+
+
+def test_captions_ingredient_lists_and_promotions_are_not_cuts_vietnamese_english_german():
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Theo kế hoạch, công trình sẽ được khởi công vào tháng tới và hoàn thành trước mùa mưa năm sau.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    caption = (
+        "Công nhân đang hoàn thiện những đoạn cống cuối cùng trước mùa mưa. "
+        "Video: Công nhân lắp đặt ống thoát nước dưới lòng đường Lê Lợi trong đêm"
+    )
+    assert findings(article(vi[0], vi[1], caption, vi[2], vi[3], language="vi")) == []
+    ingredients = (
+        "1/2 cup rice flour, sifted twice 2 tablespoons tapioca starch 1/4 teaspoon salt "
+        "3/4 cup coconut milk, warmed with the pandan leaves 1 egg, lightly beaten"
+    )
+    assert findings(article(EN[0], EN[1], ingredients, EN[2], EN[3])) == []
+    de = (
+        "Der Stadtrat hat am Dienstag nach langer Debatte einen neuen Haushalt für Straßenreparaturen beschlossen.",
+        "Die Arbeiten sollen nach Angaben der Verwaltung noch vor dem Winter in den nördlichen Bezirken beginnen.",
+        "Anwohner beklagen sich seit Jahren über Schlaglöcher auf den Hauptstraßen in das Zentrum der Stadt.",
+        "Der Bürgermeister kündigte an, die Baufirmen bei Verzögerungen mit Vertragsstrafen zu belegen.",
+    )
+    promo = (
+        "Die Kosten tragen Stadt und Land gemeinsam. Alle geplanten Baustellen für 2025 finden Sie auch "
+        "in unserem großen Überblick"
+    )
+    assert findings(article(de[0], de[1], promo, de[2], de[3], language="de")) == []
+    # The same endings inside running prose are still cuts.
+    cut_en = (
+        "Officials said the footage of the flooded school was first shared on Facebook by a teacher "
+        "before it spread to other platforms in a short video"
+    )
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+    cut_de = (
+        "Die Kosten tragen Stadt und Land gemeinsam. Die Verwaltung rechnet nach eigenen Angaben mit "
+        "deutlich höheren Preisen für Asphalt und"
+    )
+    assert findings(article(de[0], de[1], cut_de, de[2], de[3], language="de")) == [
+        ("truncated_text", "AQ501", 2, cut_de)
+    ]

@@ -41,6 +41,10 @@ _CREDIT_END = re.compile(
     r"(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Images?|Source|Sumber|Nguồn|Credit|Kredit"
     r"|ẢNH|FOTO|PHOTO|GAMBAR)\b[^.!?]{0,60}$"
 )
+#: A video caption closing a paragraph: "... hoàn thành Video: Công nhân lát gỗ lim".
+_VIDEO_CAPTION_END = re.compile(r"(?:^|\s)(?:Video|VIDEO|Clip|CLIP):\s[^.!?]{0,100}$")
+#: Quantities of a recipe or a list of supplies: "1/4 pound celery root ... 3/4 teaspoon salt".
+_FRACTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}(?![\d/])")
 #: A dash-led sign-off: "... -- Karen Sandstrom", "— Reuters".
 _DASH_TAIL = re.compile(r"\s[-–—]{1,2}\s*([^\s.!?][^.!?–—]{0,40})$")
 #: A trailing date or handle ("22/11/2018", "December 22, 2023", "@afp").
@@ -106,7 +110,7 @@ def ends_mid_sentence(text: str) -> bool:
         # the word before it cannot ("... a 2018").
         tokens = words(stripped)
         return len(tokens) > 1 and tokens[-2] in _dangling_words(None)
-    if _URL_END.search(stripped) or _CREDIT_END.search(stripped) or _DATA_END.search(stripped):
+    if any(p.search(stripped) for p in (_URL_END, _CREDIT_END, _VIDEO_CAPTION_END, _DATA_END)):
         return False
     dash = _DASH_TAIL.search(stripped)
     if dash and len(words(dash.group(1))) <= 8 and dash.group(1)[0].isupper():
@@ -241,6 +245,8 @@ def _furniture(text: str, config: AuditConfig, titles: str = "") -> bool:
         return True  # "Related: ...", "MORE: ...", "Photo: ..." (not "And more: ... . ... ." prose)
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
+    if len(_FRACTION.findall(text)) >= 3:
+        return True  # a list of quantities set as one paragraph (a recipe's ingredients)
     if text.count(";") >= 2:
         return True  # an enumeration set as one paragraph: "a; b; and c"
     if re.search(r";\s*\w+$", text) or re.match(r"\s*[-•*▪►]\s", text) or len(_BULLET.findall(text)) >= 2:
