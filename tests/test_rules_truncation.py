@@ -388,3 +388,27 @@ def test_captions_ingredient_lists_and_promotions_are_not_cuts_vietnamese_englis
     assert findings(article(de[0], de[1], cut_de, de[2], de[3], language="de")) == [
         ("truncated_text", "AQ501", 2, cut_de)
     ]
+
+
+def test_a_lead_opening_with_its_dateline_is_prose_even_when_short_indonesian_and_english():
+    cut_id = (
+        "Bisnis.com, JAKARTA – Pergerakan Indeks Harga Saham Gabungan tetap terkoreksi di zona merah "
+        "hingga akhir sesi pertama perdagangan"
+    )
+    assert findings(article(cut_id, *ID, language="id")) == [("truncated_text", "AQ501", 0, cut_id)]
+    cut_en = "CHIANG MAI, Thailand (AP) — Heavy rain closed three schools in the north on Monday as the river"
+    assert findings(article(cut_en, *EN)) == [("truncated_text", "AQ501", 0, cut_en)]
+    # The same lead without a dateline reads like a standfirst: left alone.
+    standfirst = "Heavy rain closed three schools in the north on Monday as the river rose above its banks"
+    assert findings(article(standfirst, *EN)) == []
+
+
+def test_a_quotation_cut_short_is_a_cut_but_a_headline_quoting_someone_is_not_malay_english():
+    cut_ms = (
+        "“Kalau di dunia luar, mungkin individu itu mempunyai karakter lain tetapi di media sosial sebaliknya"
+    )
+    assert findings(article(MS[0], MS[1], cut_ms, MS[2], MS[3], language="ms")) == [
+        ("truncated_text", "AQ501", 2, cut_ms)
+    ]
+    headline = "‘We will rebuild every school’, governor tells flood victims in Chiang Mai"
+    assert findings(article(EN[0], EN[1], headline, EN[2], EN[3])) == []

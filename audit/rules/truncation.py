@@ -41,6 +41,8 @@ _CREDIT_END = re.compile(
     r"(?:^|[.!?]\s+|\s)(?:Ảnh|Foto|Photo|Gambar|Larawan|Picture|Images?|Source|Sumber|Nguồn|Credit|Kredit"
     r"|ẢNH|FOTO|PHOTO|GAMBAR)\b[^.!?]{0,60}$"
 )
+#: A story's dateline opening its lead: "Bisnis.com, JAKARTA – ...", "HANOI (Reuters) - ...".
+_LEAD_DATELINE = re.compile(r"^[^!?\n]{0,30}?\b[A-ZÀ-Ỹ]{3,}\b[^!?\n]{0,30}?\s[-–—]\s")
 #: A video caption closing a paragraph: "... hoàn thành Video: Công nhân lát gỗ lim".
 _VIDEO_CAPTION_END = re.compile(r"(?:^|\s)(?:Video|VIDEO|Clip|CLIP):\s[^.!?]{0,100}$")
 #: Quantities of a recipe or a list of supplies: "1/4 pound celery root ... 3/4 teaspoon salt".
@@ -208,17 +210,28 @@ def _sentence_like(text: str) -> bool:
 _LAST_WORD = re.compile(r"([^\W\d_][\w’'-]*)\W*$")
 
 
-def _clipped_sentence(text: str) -> bool:
+def _unclosed_quote(text: str) -> bool:
+    """Opens a quotation that never closes, on a capital letter: a quote cut short
+    ("“Kalau di dunia luar, mungkin ... sebaliknya"), not a headline quoting
+    someone ("‘You can count on the US’, Biden tells APEC")."""
+    body = text.lstrip('"“‘„«')
+    return (
+        body != text and body[:1].isupper() and not any(q in body for q in '"”’»') and not text.endswith(",")
+    )
+
+
+def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
     """Reads like running prose cut short rather than a headline, teaser or list
     entry: opens on a capital letter (no ">>", "ii)", quotation mark or digit),
-    has no colon ("Why X: how to ..."), and its last word is in lower case
-    (headlines, bios and links close on names: "... Negeri Sembilan", "... Privacy Policy")."""
+    has no colon ("Why X: how to ..."; ``colon_ok`` for paragraphs long enough to
+    quote a sign), and its last word is in lower case (headlines, bios and links
+    close on names: "... Negeri Sembilan", "... Privacy Policy")."""
     stripped = text.strip()
     last = _LAST_WORD.search(stripped)
     return (
         bool(stripped)
-        and stripped[0].isupper()
-        and ":" not in stripped
+        and (stripped[0].isupper() or _unclosed_quote(stripped))
+        and (colon_ok or ":" not in stripped)
         and last is not None
         and last.group(1)[0].islower()
     )
@@ -294,12 +307,15 @@ def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, 
 
 def _lead_left_open(text: str, following: Block, open_count: int, closed: float, config: AuditConfig) -> bool:
     """The first paragraph left open. A standfirst or a headline may go without a
-    full stop, so only a long lead that reads like a clipped sentence counts, when
-    the paragraph after it and nearly all the page are punctuated."""
+    full stop, so only a long lead that reads like a clipped sentence counts (or a
+    shorter one that opens with the story's dateline, which no standfirst carries),
+    when the paragraph after it and nearly all the page are punctuated."""
+    dateline = _LEAD_DATELINE.match(text) is not None
+    min_words = config.threshold("truncation", "min_clipped_words" if dateline else "lead_min_words", 30)
     return (
-        len(words(text)) >= config.threshold("truncation", "lead_min_words", 30)
+        len(words(text)) >= min_words
         and _sentence_like(text)
-        and _clipped_sentence(text)
+        and _clipped_sentence(text, colon_ok=True)
         and not ends_mid_sentence(following.text)
         and open_count <= config.threshold("truncation", "max_open_blocks", 2)
         and closed >= config.threshold("truncation", "min_punctuated_share", 0.9)
