@@ -412,3 +412,17 @@ def test_a_quotation_cut_short_is_a_cut_but_a_headline_quoting_someone_is_not_ma
     ]
     headline = "‘We will rebuild every school’, governor tells flood victims in Chiang Mai"
     assert findings(article(EN[0], EN[1], headline, EN[2], EN[3])) == []
+
+
+def test_two_cuts_on_one_page_are_both_flagged_tagalog():
+    # Each cut counts against the other's page style: 6 of 7 other paragraphs
+    # punctuated is still a punctuated page.
+    more = (
+        "Dumating ang mga pulis makalipas ang ilang minuto at agad na isinara ang kalsada sa mga motorista.",
+        "Dinala sa ospital ang kagawad para sa gamutan at nasa maayos na siyang kalagayan ayon sa pamilya.",
+        "Patuloy ang imbestigasyon ng pulisya para matukoy ang pagkakakilanlan ng mga lalaking sangkot.",
+    )
+    cut1 = "Nakihabol din ang mga kasamahan nitong sakay ng ibang sasakyan sa kalsada ng"
+    cut2 = "Bukod sa pagtutok ng baril, pinababa rin si Intal sa motor at sinaktan"
+    art = article(TL[0], TL[1], cut1, TL[2], TL[3], more[0], cut2, more[1], more[2], language="tl")
+    assert findings(art) == [("truncated_text", "AQ501", 2, cut1), ("truncated_text", "AQ501", 6, cut2)]

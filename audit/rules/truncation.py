@@ -318,7 +318,7 @@ def _lead_left_open(text: str, following: Block, open_count: int, closed: float,
         and _clipped_sentence(text, colon_ok=True)
         and not ends_mid_sentence(following.text)
         and open_count <= config.threshold("truncation", "max_open_blocks", 2)
-        and closed >= config.threshold("truncation", "min_punctuated_share", 0.9)
+        and closed >= config.threshold("truncation", "min_punctuated_share", 0.85)
     )
 
 
@@ -342,7 +342,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         return
     # Some sites end every paragraph without a full stop; there a missing one is
     # house style, not truncation. Judge each block against the others.
-    strict = config.threshold("truncation", "min_punctuated_share", 0.9)
+    strict = config.threshold("truncation", "min_punctuated_share", 0.85)
     loose = config.threshold("truncation", "min_punctuated_share_prose", 0.75)
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
     min_others = config.threshold("truncation", "min_other_paragraphs", 3)
