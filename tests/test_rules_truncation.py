@@ -426,3 +426,19 @@ def test_two_cuts_on_one_page_are_both_flagged_tagalog():
     cut2 = "Bukod sa pagtutok ng baril, pinababa rin si Intal sa motor at sinaktan"
     art = article(TL[0], TL[1], cut1, TL[2], TL[3], more[0], cut2, more[1], more[2], language="tl")
     assert findings(art) == [("truncated_text", "AQ501", 2, cut1), ("truncated_text", "AQ501", 6, cut2)]
+
+
+def test_a_lead_whose_last_sentence_is_left_open_is_a_cut_indonesian_and_tagalog():
+    cut_id = (
+        "Uji emisi kendaraan menjadi momok bagi pemilik mobil tua di Jakarta. Karena biaya perbaikan mesin"
+    )
+    assert findings(article(cut_id, *ID, language="id")) == [("truncated_text", "AQ501", 0, cut_id)]
+    cut_tl = "Dinala sa ospital ang biktima matapos ang insidente. Sinabi rin ng pulisya na hindi pumalag ang"
+    assert findings(article(cut_tl, *TL, language="tl")) == [("truncated_text", "AQ501", 0, cut_tl)]
+    # A standfirst that closes on a name or carries a label is not one.
+    standfirst = (
+        "Floods in the north of Thailand. Three schools close in Chiang Mai, reports Somchai Wongsawat"
+    )
+    labelled = "Floods in the north of Thailand. In numbers: three schools, two districts, one river"
+    assert findings(article(standfirst, *EN)) == []
+    assert findings(article(labelled, *EN)) == []

@@ -363,8 +363,9 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         ]
         dangling = ends_on_function_word(block.text, lang) or block.text.rstrip()[-1] == "\ufffd"
         # A word no sentence ends on is evidence enough with one other paragraph to
-        # show the house style; an ordinary last word needs more of the page.
-        if len(others) < (1 if dangling else min_others):
+        # show the house style, and so is a paragraph whose own earlier sentences are
+        # punctuated with two; an ordinary last word needs more of the page.
+        if len(others) < (1 if dangling else 2 if _INNER_END.search(block.text) else min_others):
             continue
         closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)
         if dangling:
@@ -382,7 +383,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
                 and between_closed
                 and closed >= (loose if _prose(block.text) else strict)
             )
-        if not ok and i > 0:
+        if not ok and (i > 0 or _clipped_sentence(block.text)):
             ok = _last_sentence_left_open(block.text, open_ended, closed, config)
         if not ok and i == 0 and neighbours:
             ok = _lead_left_open(block.text, neighbours[0], len(open_ended), closed, config)
