@@ -398,6 +398,16 @@ def test_a_lead_opening_with_its_dateline_is_prose_even_when_short_indonesian_an
     assert findings(article(cut_id, *ID, language="id")) == [("truncated_text", "AQ501", 0, cut_id)]
     cut_en = "CHIANG MAI, Thailand (AP) — Heavy rain closed three schools in the north on Monday as the river"
     assert findings(article(cut_en, *EN)) == [("truncated_text", "AQ501", 0, cut_en)]
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Theo kế hoạch, công trình sẽ được khởi công vào tháng tới và hoàn thành trước mùa mưa năm sau.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    dated_vi = (
+        "Ngày 9/12, tin từ Công an huyện Bố Trạch (Quảng Bình) cho biết lực lượng chức năng vẫn đang tiếp tục"
+    )
+    assert findings(article(dated_vi, *vi, language="vi")) == [("truncated_text", "AQ501", 0, dated_vi)]
     # The same lead without a dateline reads like a standfirst: left alone.
     standfirst = "Heavy rain closed three schools in the north on Monday as the river rose above its banks"
     assert findings(article(standfirst, *EN)) == []

@@ -42,7 +42,10 @@ _CREDIT_END = re.compile(
     r"|ẢNH|FOTO|PHOTO|GAMBAR)\b[^.!?]{0,60}$"
 )
 #: A story's dateline opening its lead: "Bisnis.com, JAKARTA – ...", "HANOI (Reuters) - ...".
-_LEAD_DATELINE = re.compile(r"^[^!?\n]{0,30}?\b[A-ZÀ-Ỹ]{3,}\b[^!?\n]{0,30}?\s[-–—]\s")
+_LEAD_DATELINE = re.compile(
+    r"^(?:[^!?\n]{0,30}?\b[A-ZÀ-Ỹ]{3,}\b[^!?\n]{0,30}?\s[-–—]\s"
+    r"|(?:[^\W\d_]+\s){0,2}\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\)?,?\s)"
+)
 #: A video caption closing a paragraph: "... hoàn thành Video: Công nhân lát gỗ lim".
 _VIDEO_CAPTION_END = re.compile(r"(?:^|\s)(?:Video|VIDEO|Clip|CLIP):\s[^.!?]{0,100}$")
 #: Quantities of a recipe or a list of supplies: "1/4 pound celery root ... 3/4 teaspoon salt".
