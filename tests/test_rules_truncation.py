@@ -1,4 +1,4 @@
-"""truncated_text (AQ501): a paragraph that stops mid-sentence."""
+"""truncated_text (AQ501, AQ502): a paragraph, or a sentence inside one, that stops mid-way."""
 
 from __future__ import annotations
 
@@ -452,3 +452,57 @@ def test_a_lead_whose_last_sentence_is_left_open_is_a_cut_indonesian_and_tagalog
     labelled = "Floods in the north of Thailand. In numbers: three schools, two districts, one river"
     assert findings(article(standfirst, *EN)) == []
     assert findings(article(labelled, *EN)) == []
+
+
+RUN_ON = load_config(override={"rules": {"select": ["AQ502"]}})
+
+
+def run_on(art: Article) -> list[tuple[str, str, int | None]]:
+    return [(f.type, f.rule, f.block) for f in audit_article(art, RUN_ON).findings]
+
+
+def test_a_sentence_cut_and_run_into_the_next_is_flagged_tagalog_malay_vietnamese():
+    # The cut stops on a word no sentence ends on; the next sentence opens on an
+    # attribution cue, without a full stop between them.
+    tl = "Hiwalay na raw ang dalawa ayon sa mga kaibigan nila at Ayon sa pulisya, tumaas ng 11 porsiyento ang mga kaso."
+    assert run_on(article(TL[0], TL[1], tl, TL[2], TL[3], language="tl")) == [("truncated_text", "AQ502", 2)]
+    ms = "Keadaan kesihatannya beransur pulih selepas rawatan. Biarpun Menurut jabatan itu, kadar jangkitan turun 12 peratus."
+    assert run_on(article(MS[0], MS[1], ms, MS[2], MS[3], language="ms")) == [("truncated_text", "AQ502", 2)]
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    cut_vi = "Công trình được khởi công từ tháng trước và đã hoàn thành một nửa của Theo Sở Xây dựng, chi phí tăng 15 phần trăm."
+    assert run_on(article(vi[0], cut_vi, vi[1], vi[2], language="vi")) == [("truncated_text", "AQ502", 1)]
+
+
+def test_capitalised_cues_that_do_not_open_a_sentence_are_left_alone_german_english_indonesian():
+    de = (
+        "Der Stadtrat hat am Dienstag nach langer Debatte einen neuen Haushalt für Straßenreparaturen beschlossen.",
+        "Die Arbeiten sollen nach Angaben der Verwaltung noch vor dem Winter in den nördlichen Bezirken beginnen.",
+        "Eine Studie der Universität zeigt, dass die Schlaglöcher die Stadt jedes Jahr Millionen kosten.",
+    )
+    noun = "Die Verwaltung verweist auf die Studie der Universität und auf einen Bericht des Landesrechnungshofs."
+    assert run_on(article(de[0], de[1], noun, de[2], language="de")) == []
+    name = "The lecture on Orientalism by the late professor Edward Said drew a crowd of several hundred students."
+    assert run_on(article(EN[0], EN[1], name, EN[2], EN[3])) == []
+    # A cue after an ordinary word may be a sentence that lost only its full stop.
+    glued = (
+        "Warga mengeluhkan antrean panjang di bengkel wilayahnya Menurut data dinas, antrean turun 20 persen."
+    )
+    assert run_on(article(ID[0], ID[1], glued, ID[2], ID[3], language="id")) == []
+
+
+def test_a_desk_sign_off_left_unclosed_is_not_a_cut_indonesian():
+    signed = "“Pemerintah akan terus memantau harga di pasar setiap hari,” kata Sandiaga. (Yendhi/b"
+    cut = "Dengan memberikan solusi perekonomian, lanjut Sandiaga, maka secara tidak langsung masyarakat akan memberikan"
+    art = article(ID[0], ID[1], cut, signed, ID[2], ID[3], language="id")
+    assert findings(art) == [("truncated_text", "AQ501", 2, cut)]
+
+
+def test_malay_words_no_sentence_ends_on_count_in_the_indonesian_family():
+    cut = "Keadaan pesakit itu beransur pulih, biarpun"
+    assert findings(article(MS[0], MS[1], cut, MS[2], MS[3], language="ms")) == [
+        ("truncated_text", "AQ501", 2, cut)
+    ]

@@ -46,6 +46,8 @@ _LEAD_DATELINE = re.compile(
     r"^(?:[^!?\n]{0,30}?\b[A-ZÀ-Ỹ]{3,}\b[^!?\n]{0,30}?\s[-–—]\s"
     r"|(?:[^\W\d_]+\s){0,2}\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\)?,?\s)"
 )
+#: A desk sign-off whose bracket the page never closed: "... tandas Sandiaga. (Yendhi/b".
+_SIGN_OFF_END = re.compile(r"[.!?…]\s*\((?:[\w.]+/)+[\w.]*$")
 #: A video caption closing a paragraph: "... hoàn thành Video: Công nhân lát gỗ lim".
 _VIDEO_CAPTION_END = re.compile(r"(?:^|\s)(?:Video|VIDEO|Clip|CLIP):\s[^.!?]{0,100}$")
 #: Quantities of a recipe or a list of supplies: "1/4 pound celery root ... 3/4 teaspoon salt".
@@ -69,13 +71,16 @@ _TOKEN = re.compile(r"[^\W\d_][\w’'-]*")
 @lru_cache(maxsize=32)
 def _dangling_words(lang: str | None) -> frozenset[str]:
     """Words that cannot end a sentence: the function words minus the ones a
-    sentence may end on. Unknown language: the union over all languages."""
+    sentence may end on, pooled over the language's family (Indonesian and Malay).
+    Unknown language: the union over all languages."""
     table = function_word_table()
-    entries = [table[lang]] if lang in table else list(table.values())
+    kin = [entry for code, entry in table.items() if lang and family(code) == family(lang)]
     out: set[str] = set()
-    for entry in entries:
-        final = {w.casefold() for w in entry.get("sentence_final", [])}
-        out.update(w.casefold() for w in entry.get("words", []) if w.casefold() not in final)
+    for group in [kin] if kin else [[entry] for entry in table.values()]:
+        final = {w.casefold() for entry in group for w in entry.get("sentence_final", [])}
+        out.update(
+            w.casefold() for entry in group for w in entry.get("words", []) if w.casefold() not in final
+        )
     return frozenset(out)
 
 
@@ -115,7 +120,7 @@ def ends_mid_sentence(text: str) -> bool:
         # the word before it cannot ("... a 2018").
         tokens = words(stripped)
         return len(tokens) > 1 and tokens[-2] in _dangling_words(None)
-    if any(p.search(stripped) for p in (_URL_END, _CREDIT_END, _VIDEO_CAPTION_END, _DATA_END)):
+    if any(p.search(stripped) for p in (_URL_END, _CREDIT_END, _VIDEO_CAPTION_END, _DATA_END, _SIGN_OFF_END)):
         return False
     dash = _DASH_TAIL.search(stripped)
     if dash and len(words(dash.group(1))) <= 8 and dash.group(1)[0].isupper():
@@ -398,4 +403,70 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
             evidence=block.text,
             block=block.index,
             message=f'Paragraph stops mid-sentence ("...{tail}") {reason}, unlike the rest of the article',
+        )
+
+
+@lru_cache(maxsize=32)
+def _run_on_pattern(lang: str) -> re.Pattern[str] | None:
+    """'<word> <Capitalised attribution cue>' for a language's family: "... hiwalay na
+    ang dalawa. Pero Ayon sa ...". ``None`` where nouns are capitalised (German
+    "die Studie"): a capital letter there does not open a sentence."""
+    table = function_word_table()
+    if any(table[code].get("capitalised_nouns") for code in table if family(code) == lang):
+        return None
+    cues: set[str] = set()
+    for code in lexicon.available():
+        found = lexicon.load(code) if family(code) == lang else None
+        # Only cues in a script with capital letters can show where a sentence opens.
+        cues.update(
+            c
+            for c in (found.attribution + found.attribution_start if found else ())
+            if c[:1] != c[:1].upper()
+        )
+    if not cues:
+        return None
+    alternatives = "|".join(re.escape(c[0].upper() + c[1:]) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"([^\W\d_][\w’'-]*) (?:{alternatives})\b")
+
+
+def run_on_cut(text: str, lang: str | None) -> str | None:
+    """The sentence cut off inside a paragraph, when it stops on a word no sentence
+    ends on and the next sentence follows without punctuation, opening on an
+    attribution cue ("... sambit ng Ayon sa Philippine Statistics Authority, ...").
+    Returns the text up to the cut, or ``None``."""
+    pattern = _run_on_pattern(family(lang)) if lang else None
+    if pattern is None:
+        return None
+    for match in pattern.finditer(text):
+        if match.group(1).casefold() in _dangling_words(lang):
+            return text[: match.end(1)]
+    return None
+
+
+@register(
+    "AQ502",
+    "sentence-cut-inside-paragraph",
+    "truncated_text",
+    "warning",
+    "A sentence stops mid-way and the next one runs on in the same paragraph.",
+)
+def sentence_cut_inside_paragraph(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    lang = family(article.language) if article.language else None
+    if lang is None:
+        return
+    script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    prose = [b for b in article.blocks if _judgeable(b, script, config)]
+    weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
+    for block in prose:
+        cut = run_on_cut(block.text, lang)
+        if cut is None:
+            continue
+        others = [b for b in prose if b is not block]
+        if not others or sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others) < weak:
+            continue  # a page that does not punctuate cannot show a missing full stop
+        tail = " ".join(cut.split()[-4:])
+        yield Flag(
+            evidence=block.text,
+            block=block.index,
+            message=f'A sentence stops mid-way ("...{tail}") and the next one runs on in the same paragraph',
         )
