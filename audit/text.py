@@ -25,15 +25,30 @@ def collapse_spaces(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """Casefold, strip accents' compatibility forms, punctuation and extra spaces."""
+    """Casefold, strip accents' compatibility forms, punctuation and extra spaces.
+    Cached: every rule normalises the same blocks of the article in hand."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
     text = _PUNCT.sub(" ", text)
     return _WS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=2048)
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text or "").casefold())
+    """Casefolded words of a text. Cached like :func:`normalize` (a fresh list
+    each call, so callers may change it)."""
+    return list(_words_of(text or ""))
+
+
+def cache_clear() -> None:
+    """Forget cached tokenisations (benchmarks measure cold pages)."""
+    normalize.cache_clear()
+    _words_of.cache_clear()
 
 
 def sentences(text: str) -> list[str]:

@@ -190,16 +190,22 @@ def _prose(text: str) -> bool:
 _LATIN = re.compile(f"[{LATIN_LETTERS}]")
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _script(text: str) -> str:
     """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...).
-    Latin letters are counted with one regex; only the rest are named one by one."""
+    Letters are counted with regexes; only when Latin ones are not the majority
+    are the others named one by one."""
     sample = text[:400]
-    counts: dict[str, int] = {"LATIN": len(_LATIN.findall(sample))}
-    for ch in _LATIN.sub("", sample):
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            key = name.split(" ")[0] if name else ""
-            counts[key] = counts.get(key, 0) + 1
+    latin = len(_LATIN.findall(sample))
+    if latin * 2 > len(_LETTER.findall(sample)):
+        return "LATIN"
+    counts: dict[str, int] = {"LATIN": latin}
+    for ch in _LETTER.findall(_LATIN.sub("", sample)):
+        name = unicodedata.name(ch, "")
+        key = name.split(" ")[0] if name else ""
+        counts[key] = counts.get(key, 0) + 1
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ""
 
@@ -256,7 +262,9 @@ def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
 def _same_as_title(text: str, titles: str) -> bool:
     """The block is the article's headline or title, word for word (``titles``:
     their words, one per line)."""
-    return bool(titles) and " ".join(words(text)) in titles.split("\n")
+    if not titles or len(text) > 2 * len(titles):
+        return False  # far longer than any title: skip the tokenising
+    return " ".join(words(text)) in titles.split("\n")
 
 
 def _furniture(text: str, config: AuditConfig, titles: str = "") -> bool:
@@ -266,7 +274,7 @@ def _furniture(text: str, config: AuditConfig, titles: str = "") -> bool:
         return True  # "Related: ...", "MORE: ...", "Photo: ..." (not "And more: ... . ... ." prose)
     if _attribution_tail(text, config.threshold("truncation", "attribution_max_words", 12)):
         return True
-    if len(_FRACTION.findall(text)) >= 3:
+    if "/" in text and len(_FRACTION.findall(text)) >= 3:
         return True  # a list of quantities set as one paragraph (a recipe's ingredients)
     if text.count(";") >= 2:
         return True  # an enumeration set as one paragraph: "a; b; and c"
@@ -426,7 +434,7 @@ def _run_on_pattern(lang: str) -> re.Pattern[str] | None:
     if not cues:
         return None
     alternatives = "|".join(re.escape(c[0].upper() + c[1:]) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"([^\W\d_][\w’'-]*) (?:{alternatives})\b")
+    return re.compile(rf"(?<=[^\W\d_] )(?:{alternatives})\b")
 
 
 def run_on_cut(text: str, lang: str | None) -> str | None:
@@ -438,8 +446,10 @@ def run_on_cut(text: str, lang: str | None) -> str | None:
     if pattern is None:
         return None
     for match in pattern.finditer(text):
-        if match.group(1).casefold() in _dangling_words(lang):
-            return text[: match.end(1)]
+        head = text[: match.start() - 1]
+        before = _LAST_WORD.search(head)
+        if before and before.end() == len(head) and before.group(1).casefold() in _dangling_words(lang):
+            return head
     return None
 
 
@@ -454,12 +464,18 @@ def sentence_cut_inside_paragraph(article: Article, config: AuditConfig) -> Iter
     lang = family(article.language) if article.language else None
     if lang is None:
         return
+    found = [
+        (b, cut)
+        for b in article.blocks
+        if b.kind in ("paragraph", "quote") and (cut := run_on_cut(b.text, lang))
+    ]
+    if not found:
+        return  # nearly every article: the page's style is not even looked at
     script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
     prose = [b for b in article.blocks if _judgeable(b, script, config)]
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
-    for block in prose:
-        cut = run_on_cut(block.text, lang)
-        if cut is None:
+    for block, cut in found:
+        if block not in prose:
             continue
         others = [b for b in prose if b is not block]
         if not others or sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others) < weak:
