@@ -79,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"corpus: {len(rows)} pages, {len(audited)} audited, {len(rows) - len(audited)} extraction failures"
     )
-    print(f"{'rule':<7}{'symbol':<28}{'type':<22}{'pages':>7}{'%':>8}{'flags':>7}")
+    print(f"{'rule':<7}{'symbol':<31}{'type':<22}{'pages':>7}{'%':>8}{'flags':>7}")
     for t in table:
         mark = "  > 5%" if t["percent"] > LIMIT_PERCENT else ""
         print(
-            f"{t['rule']:<7}{t['symbol']:<28}{t['type']:<22}{t['pages']:>7}{t['percent']:>7.1f}%{t['flags']:>7}{mark}"
+            f"{t['rule']:<7}{t['symbol']:<31}{t['type']:<22}{t['pages']:>7}{t['percent']:>7.1f}%{t['flags']:>7}{mark}"
         )
     rng = random.Random(0)
     for t in table:
