@@ -26,6 +26,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "units_before",
         "attribution",
         "attribution_start",
+        "attribution_openers",
         "attribution_named",
         "name_linkers",
         "named_before",
@@ -57,6 +58,10 @@ class Lexicon:
     units_before: tuple[str, ...] = ()
     attribution: tuple[str, ...] = ()
     attribution_start: tuple[str, ...] = ()
+    #: Phrases that open a sentence by naming its source ("According to", "Menurut",
+    #: "Ayon sa", "Theo"). Capitalised after a word no sentence ends on, they show
+    #: where a cut sentence runs into the next one (truncation rule AQ502).
+    attribution_openers: tuple[str, ...] = ()
     #: Cues that are also ordinary words ("study", "riset", Tagalog "ani" = harvest,
     #: "chia sẻ" = share): they count only beside a named source.
     attribution_named: tuple[str, ...] = ()

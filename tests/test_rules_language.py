@@ -273,3 +273,25 @@ def test_a_citation_labelled_with_its_language_is_not_mixing_german_and_indonesi
     ]
     cited_id = EN_PARAGRAPH + " (Bahasa Inggris)"
     assert findings(article([(idn[0], "id"), (cited_id, "en"), (idn[1], "id"), (idn[2], "id")], "id")) == []
+
+
+def test_off_topic_and_language_mixing_judge_unsure_blocks_by_the_same_configuration() -> None:
+    from audit.config import load_config as load
+    from audit.rules.language import UnsureBlockLimits, unsure_block_language
+
+    art = article(
+        [(EN[0], "en"), (EN[1], "en"), (TL_WITH_TEAM_NAMES, None), (EN[2], "en"), (EN[3], "en")], "en"
+    )
+    block = art.blocks[2]
+    assert unsure_block_language(block, art, UnsureBlockLimits.from_config(ONLY)) == "tl"
+    strict = load(override={"thresholds": {"language_mixing": {"min_letters": 400}}})
+    assert unsure_block_language(block, art, UnsureBlockLimits.from_config(strict)) is None
+    # ...so with that configuration neither rule sets the block aside: AQ601 does not
+    # flag it, and the off-topic rule judges it like any paragraph.
+    both = load(
+        override={
+            "rules": {"select": ["AQ3", "AQ6"]},
+            "thresholds": {"language_mixing": {"min_letters": 400}},
+        }
+    )
+    assert [f.rule for f in audit_article(art, both).findings if f.rule.startswith("AQ6")] == []

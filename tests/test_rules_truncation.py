@@ -506,3 +506,59 @@ def test_malay_words_no_sentence_ends_on_count_in_the_indonesian_family():
     assert findings(article(MS[0], MS[1], cut, MS[2], MS[3], language="ms")) == [
         ("truncated_text", "AQ501", 2, cut)
     ]
+
+
+def test_names_and_titles_that_start_like_a_source_are_not_run_on_cuts():
+    # Only sentence openers that name a source count ("According to", "Menurut",
+    # "Ayon sa", "Theo"); cues that also open names and titles do not.
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    cases = [
+        (
+            "en",
+            EN,
+            "She studied finance at the Said Business School in Oxford before joining the central bank.",
+        ),
+        (
+            "en",
+            EN,
+            "The club agreed a deal with Per Mertesacker, who will coach the academy from next season.",
+        ),
+        (
+            "id",
+            ID,
+            "Kepala Dinas Komunikasi, Informatika dan Statistik DKI Jakarta mengatakan layanan itu gratis.",
+        ),
+        ("tl", TL, "Nangunguna pa rin ang senador sa Ulat ng Bayan survey ng Pulse Asia ngayong buwan."),
+        ("vi", vi, "Nội dung này được nêu tại Thông báo số 93/TB-VPCP của Văn phòng Chính phủ về kết luận."),
+    ]
+    for lang, base, sentence in cases:
+        assert run_on(article(base[0], base[1], sentence, base[2], language=lang)) == [], sentence
+
+
+def test_dates_clock_times_and_loose_datelines_do_not_hide_or_fake_cuts():
+    vi = (
+        "Ủy ban nhân dân thành phố đã phê duyệt kế hoạch nâng cấp hệ thống thoát nước tại các quận trung tâm.",
+        "Theo kế hoạch, công trình sẽ được khởi công vào tháng tới và hoàn thành trước mùa mưa năm sau.",
+        "Người dân khu vực bị ảnh hưởng được thông báo về việc hạn chế giao thông trong thời gian thi công.",
+        "Sở Xây dựng cho biết chi phí của dự án được lấy từ ngân sách thành phố và vốn vay ưu đãi.",
+    )
+    # Dates are not the quantities of a recipe: the cut is still found.
+    dated = (
+        "Từ ngày 9/12 đến 11/12, các tuyến đường sẽ bị phong tỏa và từ 15/12 sẽ thông xe theo phương án của"
+    )
+    assert findings(article(vi[0], vi[1], dated, vi[2], vi[3], language="vi")) == [
+        ("truncated_text", "AQ501", 2, dated)
+    ]
+    # A clock time is not a colon before a linked headline.
+    timed = "The first train of the day would leave the central station at 5:30 from the"
+    assert findings(article(EN[0], EN[1], timed, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, timed)]
+    # A fraction or a capitalised word before a dash is not a dateline: short open leads stay standfirsts.
+    for lead in (
+        "Nearly 2/3 of voters say they have settled in the suburbs for good",
+        "Why the NBA wants a shorter season – and what it could mean for fans who already bought tickets",
+    ):
+        assert findings(article(lead, *EN)) == [], lead

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,11 +35,8 @@ from audit.registry import Flag, register
 from audit.text import sentences, words
 
 FAMILY = "language_mixing"
-#: A block in no language we can name (BCP 47 "und"), yet clearly not the article's:
-#: at least this many letters with under this share of the article language's words.
+#: A block in no language we can name (BCP 47 "und"), yet clearly not the article's.
 UNDETERMINED = "und"
-UNDETERMINED_MIN_LETTERS = 150
-UNDETERMINED_MAX_NATIVE_SHARE = 0.02
 
 #: Embedded social posts (tweets, Instagram captions) quote their author verbatim.
 _EMBED = re.compile(r"pic\.twitter\.com|instagram\.com/|t\.co/|\(@\w+\)|(?:#\w+.*){3}", re.UNICODE)
@@ -124,14 +122,32 @@ def settled_language(article: Article) -> bool:
     return bool(detected) and sum(code == family(article.language) for code in detected) * 2 >= len(detected)
 
 
+@dataclass(frozen=True)
+class UnsureBlockLimits:
+    """The thresholds :func:`unsure_block_language` judges by, read once from the
+    ``language_mixing`` configuration so AQ601 and the off-topic rule agree."""
+
+    min_letters: int = 80
+    low: float = 0.04
+    high: float = 0.2
+    undetermined_min_letters: int = 150
+    undetermined_max_native_share: float = 0.02
+
+    @classmethod
+    def from_config(cls, config: AuditConfig) -> UnsureBlockLimits:
+        return cls(
+            min_letters=int(config.threshold(FAMILY, "min_letters", 80)),
+            low=float(config.threshold(FAMILY, "passage_max_native_share", 0.04)),
+            high=float(config.threshold(FAMILY, "passage_min_foreign_share", 0.2)),
+            undetermined_min_letters=int(config.threshold(FAMILY, "undetermined_min_letters", 150)),
+            undetermined_max_native_share=float(
+                config.threshold(FAMILY, "undetermined_max_native_share", 0.02)
+            ),
+        )
+
+
 def unsure_block_language(
-    block: Block,
-    article: Article,
-    min_letters: int = 80,
-    low: float = 0.04,
-    high: float = 0.2,
-    *,
-    settled: bool = True,
+    block: Block, article: Article, limits: UnsureBlockLimits, *, settled: bool = True
 ) -> str | None:
     """The language of a block langdetect was unsure of (``Block.language`` is
     ``None``: a Tagalog paragraph listing teams by their English names, Icelandic,
@@ -145,14 +161,14 @@ def unsure_block_language(
         block.language is not None
         or home is None
         or home not in _lexicon_families()
-        or letter_count(block.text) < min_letters
+        or letter_count(block.text) < limits.min_letters
     ):
         return None
     lang = article.language or home
-    found = _passage_language(block.text, lang, low, high)
-    if found is None and settled and letter_count(block.text) >= UNDETERMINED_MIN_LETTERS:
+    found = _passage_language(block.text, lang, limits.low, limits.high)
+    if found is None and settled and letter_count(block.text) >= limits.undetermined_min_letters:
         share = native_share(block.text, lang)
-        if share is not None and share < UNDETERMINED_MAX_NATIVE_SHARE:
+        if share is not None and share < limits.undetermined_max_native_share:
             return UNDETERMINED
     return found
 
@@ -175,13 +191,11 @@ def foreign_language_block(article: Article, config: AuditConfig) -> Iterator[Fl
     groups = config.threshold(FAMILY, "confusable", [])
     quoted_ok = set(config.threshold(FAMILY, "quoted_languages", {}).get(home, []))
     tolerated = set(config.threshold(FAMILY, "tolerated_languages", {}).get(home, []))
-
-    low = float(config.threshold(FAMILY, "passage_max_native_share", 0.04))
-    high = float(config.threshold(FAMILY, "passage_min_foreign_share", 0.2))
     labels = frozenset(label.casefold() for label in config.threshold(FAMILY, "language_labels", []))
+    limits = UnsureBlockLimits.from_config(config)
     settled = settled_language(article)
     languages = {
-        b.index: b.language or unsure_block_language(b, article, min_letters, low, high, settled=settled)
+        b.index: b.language or unsure_block_language(b, article, limits, settled=settled)
         for b in article.blocks
         if b.kind in kinds
     }

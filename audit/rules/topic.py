@@ -29,7 +29,7 @@ from audit.language import family
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
-from audit.rules.language import settled_language, unsure_block_language
+from audit.rules.language import UnsureBlockLimits, settled_language, unsure_block_language
 from audit.rules.truncation import ends_mid_sentence
 from audit.text import unpunctuated_script, words
 
@@ -79,14 +79,16 @@ def _credit_list(text: str) -> bool:
     return len(tokens) >= 6 and sum(1 for t in tokens if t[0].isupper()) / len(tokens) >= 0.6
 
 
-def _judged(block: Block, article: Article, config: AuditConfig, settled: bool) -> bool:
-    """Paragraphs of prose in the article's language; ``settled`` is
-    :func:`audit.rules.language.settled_language` of the article."""
+def _judged(
+    block: Block, article: Article, config: AuditConfig, unsure: UnsureBlockLimits, settled: bool
+) -> bool:
+    """Paragraphs of prose in the article's language; ``unsure`` and ``settled``
+    judge blocks langdetect was unsure of as AQ601 does."""
     if block.kind not in ("paragraph", "quote"):
         return False
     if block.language and article.language and family(block.language) != family(article.language):
         return False  # another language is language_mixing, not off-topic
-    if block.language is None and unsure_block_language(block, article, settled=settled) is not None:
+    if block.language is None and unsure_block_language(block, article, unsure, settled=settled) is not None:
         return False  # ...also when langdetect was unsure but the words are foreign
     tokens = block.text.split()
     if sum(1 for t in tokens if t[:1] in "#@") > len(tokens) / 3:
@@ -179,8 +181,8 @@ def _reason(sig: dict[str, float]) -> str:
     "A paragraph shares almost no vocabulary with the rest of the article and looks pasted from another story.",
 )
 def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    settled = settled_language(article)
-    paras = [b for b in article.blocks if _judged(b, article, config, settled)]
+    unsure, settled = UnsureBlockLimits.from_config(config), settled_language(article)
+    paras = [b for b in article.blocks if _judged(b, article, config, unsure, settled)]
     if len(paras) < config.threshold("topic", "min_paragraphs", 3):
         return
     weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}

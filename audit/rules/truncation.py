@@ -43,15 +43,25 @@ _CREDIT_END = re.compile(
 )
 #: A story's dateline opening its lead: "Bisnis.com, JAKARTA – ...", "HANOI (Reuters) - ...".
 _LEAD_DATELINE = re.compile(
-    r"^(?:[^!?\n]{0,30}?\b[A-ZÀ-Ỹ]{3,}\b[^!?\n]{0,30}?\s[-–—]\s"
-    r"|(?:[^\W\d_]+\s){0,2}\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\)?,?\s)"
+    r"^(?:[\w.]+,\s*)?(?P<place>[^\W\d_]{3,})\b[^!?\n]{0,30}?\s[-–—]\s"
+    r"|^(?:[^\W\d_]+\s){1,2}(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?,|\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\))\s"
 )
+
+
+def _opens_with_dateline(text: str) -> bool:
+    """The lead opens with its dateline: a place in capitals before a dash
+    ("JAKARTA –", "Bisnis.com, JAKARTA –", "CHIANG MAI, Thailand (AP) —") or a
+    date ("Ngày 9/12,", "Senin (12/3)")."""
+    match = _LEAD_DATELINE.match(text)
+    return match is not None and (match.group("place") is None or match.group("place").isupper())
+
+
 #: A desk sign-off whose bracket the page never closed: "... tandas Sandiaga. (Yendhi/b".
 _SIGN_OFF_END = re.compile(r"[.!?…]\s*\((?:[\w.]+/)+[\w.]*$")
 #: A video caption closing a paragraph: "... hoàn thành Video: Công nhân lát gỗ lim".
 _VIDEO_CAPTION_END = re.compile(r"(?:^|\s)(?:Video|VIDEO|Clip|CLIP):\s[^.!?]{0,100}$")
 #: Quantities of a recipe or a list of supplies: "1/4 pound celery root ... 3/4 teaspoon salt".
-_FRACTION = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}(?![\d/])")
+_FRACTION = re.compile(r"(?<![\d/])(?:1/[2348]|2/3|3/[48]|[57]/8)(?![\d/])")
 #: A dash-led sign-off: "... -- Karen Sandstrom", "— Reuters".
 _DASH_TAIL = re.compile(r"\s[-–—]{1,2}\s*([^\s.!?][^.!?–—]{0,40})$")
 #: A trailing date or handle ("22/11/2018", "December 22, 2023", "@afp").
@@ -74,13 +84,11 @@ def _dangling_words(lang: str | None) -> frozenset[str]:
     sentence may end on, pooled over the language's family (Indonesian and Malay).
     Unknown language: the union over all languages."""
     table = function_word_table()
-    kin = [entry for code, entry in table.items() if lang and family(code) == family(lang)]
+    entries = [entry for code, entry in table.items() if lang and family(code) == family(lang)]
     out: set[str] = set()
-    for group in [kin] if kin else [[entry] for entry in table.values()]:
-        final = {w.casefold() for entry in group for w in entry.get("sentence_final", [])}
-        out.update(
-            w.casefold() for entry in group for w in entry.get("words", []) if w.casefold() not in final
-        )
+    for entry in entries or table.values():
+        final = {w.casefold() for w in entry.get("sentence_final", [])}
+        out.update(w.casefold() for w in entry.get("words", []) if w.casefold() not in final)
     return frozenset(out)
 
 
@@ -227,7 +235,8 @@ _LAST_WORD = re.compile(r"([^\W\d_][\w’'-]*)\W*$")
 def _unclosed_quote(text: str) -> bool:
     """Opens a quotation that never closes, on a capital letter: a quote cut short
     ("“Kalau di dunia luar, mungkin ... sebaliknya"), not a headline quoting
-    someone ("‘You can count on the US’, Biden tells APEC")."""
+    someone ("‘You can count on the US’, Biden tells APEC"). A ’ inside counts as a
+    closing quote even where it is an apostrophe: the safe side."""
     body = text.lstrip('"“‘„«')
     return (
         body != text and body[:1].isupper() and not any(q in body for q in '"”’»') and not text.endswith(",")
@@ -236,7 +245,8 @@ def _unclosed_quote(text: str) -> bool:
 
 def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
     """Reads like running prose cut short rather than a headline, teaser or list
-    entry: opens on a capital letter (no ">>", "ii)", quotation mark or digit),
+    entry: opens on a capital letter or a quotation that never closes (not ">>",
+    "ii)" or a digit),
     has no colon ("Why X: how to ..."; ``colon_ok`` for paragraphs long enough to
     quote a sign), and its last word is in lower case (headlines, bios and links
     close on names: "... Negeri Sembilan", "... Privacy Policy")."""
@@ -257,6 +267,13 @@ def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if unpunctuated_script(block.text) or _script(block.text) != script:
         return False  # Thai; a verse quoted in Arabic script in a Malay article
     return len(words(block.text)) >= config.threshold("truncation", "min_words", 6)
+
+
+def _linked_headline(tail: str) -> bool:
+    """ "If you missed it: Why Some People Triumph Online": three or more title-case
+    words after the last colon (not a clock time or a score: "at 5:30 from the")."""
+    before, after = tail.rsplit(":", 1)
+    return not before[-1:].isdigit() and len(_TOKEN.findall(after)) >= 3 and _title_like(after)
 
 
 def _same_as_title(text: str, titles: str) -> bool:
@@ -283,7 +300,7 @@ def _furniture(text: str, config: AuditConfig, titles: str = "") -> bool:
     tail = tail_sentence(text)
     if _same_as_title(text, titles):
         return True  # the headline repeated as a paragraph (repeated_heading's business)
-    if ":" in tail and _title_like(tail.rsplit(":", 1)[1]):
+    if ":" in tail and _linked_headline(tail):
         return True  # "If you missed it: Why Some People Triumph Online" (a linked headline)
     if tail == text.strip():
         return _title_like(text)  # a headline, teaser or credit line
@@ -321,13 +338,40 @@ def _last_sentence_left_open(text: str, open_ended: list[Block], closed: float, 
     )
 
 
+def _ordinary_ending_is_cut(
+    text: str, open_count: int, between_closed: bool, closed: float, config: AuditConfig
+) -> bool:
+    """Ending on an ordinary word is a cut only as an anomaly: running prose long
+    enough to judge (fewer words when it reads like a clipped sentence), a rare open
+    ending between punctuated paragraphs on a punctuated page. Otherwise it is a
+    teaser or the site's house style."""
+    min_words = (
+        config.threshold("truncation", "min_clipped_words", 10)
+        if _clipped_sentence(text)
+        else config.threshold("truncation", "min_prose_words", 16)
+    )
+    if not _sentence_like(text) or len(words(text)) < min_words:
+        return False
+    if _prose(text):
+        needed = config.threshold("truncation", "min_punctuated_share_prose", 0.75)
+    else:
+        needed = config.threshold("truncation", "min_punctuated_share", 0.85)
+    return (
+        open_count <= config.threshold("truncation", "max_open_blocks", 2)
+        and between_closed
+        and closed >= needed
+    )
+
+
 def _lead_left_open(text: str, following: Block, open_count: int, closed: float, config: AuditConfig) -> bool:
     """The first paragraph left open. A standfirst or a headline may go without a
     full stop, so only a long lead that reads like a clipped sentence counts (or a
     shorter one that opens with the story's dateline, which no standfirst carries),
     when the paragraph after it and nearly all the page are punctuated."""
-    dateline = _LEAD_DATELINE.match(text) is not None
-    min_words = config.threshold("truncation", "min_clipped_words" if dateline else "lead_min_words", 30)
+    if _opens_with_dateline(text):
+        min_words = config.threshold("truncation", "min_clipped_words", 10)
+    else:
+        min_words = config.threshold("truncation", "lead_min_words", 30)
     return (
         len(words(text)) >= min_words
         and _sentence_like(text)
@@ -358,12 +402,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         return
     # Some sites end every paragraph without a full stop; there a missing one is
     # house style, not truncation. Judge each block against the others.
-    strict = config.threshold("truncation", "min_punctuated_share", 0.85)
-    loose = config.threshold("truncation", "min_punctuated_share_prose", 0.75)
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
     min_others = config.threshold("truncation", "min_other_paragraphs", 3)
-    min_prose_words = config.threshold("truncation", "min_prose_words", 16)
-    min_clipped_words = config.threshold("truncation", "min_clipped_words", 10)
     style_words = config.threshold("truncation", "style_min_words", 12)
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
@@ -386,19 +426,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         closed = sum(1 for b in others if not ends_mid_sentence(b.text)) / len(others)
         if dangling:
             ok = closed >= weak and any(not ends_mid_sentence(b.text) for b in neighbours)
-        elif not _sentence_like(block.text) or len(words(block.text)) < (
-            min_clipped_words if _clipped_sentence(block.text) else min_prose_words
-        ):
-            ok = False
         else:
-            # Ending on an ordinary word is a cut only as an anomaly: a rare open
-            # ending among punctuated paragraphs on a punctuated page. Otherwise
-            # it is a teaser or the site's house style.
-            ok = (
-                len(open_ended) <= max_open
-                and between_closed
-                and closed >= (loose if _prose(block.text) else strict)
-            )
+            ok = _ordinary_ending_is_cut(block.text, len(open_ended), between_closed, closed, config)
         if not ok and (i > 0 or _clipped_sentence(block.text)):
             ok = _last_sentence_left_open(block.text, open_ended, closed, config)
         if not ok and i == 0 and neighbours:
@@ -416,39 +445,33 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
 
 @lru_cache(maxsize=32)
 def _run_on_pattern(lang: str) -> re.Pattern[str] | None:
-    """'<word> <Capitalised attribution cue>' for a language's family: "... hiwalay na
-    ang dalawa. Pero Ayon sa ...". ``None`` where nouns are capitalised (German
-    "die Studie"): a capital letter there does not open a sentence."""
-    table = function_word_table()
-    if any(table[code].get("capitalised_nouns") for code in table if family(code) == lang):
-        return None
-    cues: set[str] = set()
+    """A capitalised sentence opener naming a source (the lexicons'
+    ``attribution_openers`` for a language's family) right after a letter and a
+    space: "... hiwalay na ang dalawa. Pero Ayon sa ...". Only openers, not every
+    attribution cue: "Said", "Per" and "Statistik" open names as often as sentences."""
+    openers: set[str] = set()
     for code in lexicon.available():
         found = lexicon.load(code) if family(code) == lang else None
-        # Only cues in a script with capital letters can show where a sentence opens.
-        cues.update(
-            c
-            for c in (found.attribution + found.attribution_start if found else ())
-            if c[:1] != c[:1].upper()
-        )
-    if not cues:
+        # Only a script with capital letters can show where a sentence opens.
+        openers.update(c for c in (found.attribution_openers if found else ()) if c[:1] != c[:1].upper())
+    if not openers:
         return None
-    alternatives = "|".join(re.escape(c[0].upper() + c[1:]) for c in sorted(cues, key=len, reverse=True))
+    alternatives = "|".join(re.escape(c[0].upper() + c[1:]) for c in sorted(openers, key=len, reverse=True))
     return re.compile(rf"(?<=[^\W\d_] )(?:{alternatives})\b")
 
 
 def run_on_cut(text: str, lang: str | None) -> str | None:
     """The sentence cut off inside a paragraph, when it stops on a word no sentence
-    ends on and the next sentence follows without punctuation, opening on an
-    attribution cue ("... sambit ng Ayon sa Philippine Statistics Authority, ...").
-    Returns the text up to the cut, or ``None``."""
+    ends on and the next sentence follows without punctuation, opening on a source
+    ("... sambit ng Ayon sa Philippine Statistics Authority, ..."). Returns the
+    text up to the cut, or ``None``."""
     pattern = _run_on_pattern(family(lang)) if lang else None
     if pattern is None:
         return None
     for match in pattern.finditer(text):
-        head = text[: match.start() - 1]
+        head = text[: match.start() - 1]  # the lookbehind put a letter right before the space
         before = _LAST_WORD.search(head)
-        if before and before.end() == len(head) and before.group(1).casefold() in _dangling_words(lang):
+        if before and before.group(1).casefold() in _dangling_words(lang):
             return head
     return None
 
