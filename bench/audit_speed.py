@@ -64,6 +64,10 @@ def main() -> None:
     print(f"audit time / trafilatura time   : {t_audit / t_traf:.3f}  (target <= 0.5)")
     print(f"extraction overhead over trafilatura (langdetect, metadata): {t_extract / t_traf - 1:+.1%}")
     print(f"extraction + audit / trafilatura alone: {(t_extract + t_audit) / t_traf:.3f}")
+    # The stricter reading: our extraction's extra cost (per-block langdetect, declared
+    # metadata) counted as auditing too.
+    stricter = (t_extract - t_traf + t_audit) / t_traf
+    print(f"(audit + extraction overhead) / trafilatura: {stricter:.3f}  (stricter reading, target <= 0.5)")
 
 
 if __name__ == "__main__":
