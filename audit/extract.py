@@ -19,7 +19,7 @@ from audit import language
 from audit.declared import declared, declared_languages, placeholder, published
 from audit.model import Article, Block, ExtractionFailure
 from audit.page_repeats import restore_repeats
-from audit.text import collapse_spaces
+from audit.text import collapse_spaces, dominant_script
 
 #: Pages larger than this are refused rather than parsed (memory and time cap).
 MAX_HTML_BYTES = 8 * 1024 * 1024
@@ -203,9 +203,13 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
     # "ms", which langdetect, having no Malay profile, reads as "id").
     hint = language_hint or language.page_hint(declared_languages(tree), detected_code)
     article_lang = language.resolve(detected_code, hint)
+    vocabulary = language.article_vocabulary(body, article_lang)
+    script = dominant_script(body[:4000])
     blocks = []
     for index, (kind, block_text, level) in enumerate(raw_blocks):
-        if language.clearly_in(block_text, article_lang):
+        if language.clearly_in(block_text, article_lang) or language.reads_like_article(
+            block_text, article_lang, vocabulary, script
+        ):
             blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=article_lang))
             continue
         found = language.detect(block_text)

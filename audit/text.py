@@ -78,3 +78,25 @@ def function_word_table() -> dict[str, dict[str, list[str]]]:
 def function_words() -> frozenset[str]:
     """Function words of every language we know."""
     return frozenset(w.casefold() for entry in function_word_table().values() for w in entry.get("words", []))
+
+
+#: Letters of the Latin script (Basic, Latin-1, Extended-A/B, Vietnamese's Extended Additional).
+_LATIN = re.compile(f"[{LATIN_LETTERS}]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def dominant_script(text: str) -> str:
+    """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...), from
+    its first 400 characters. Letters are counted with regexes; only when Latin
+    ones are not the majority are the others named one by one."""
+    sample = text[:400]
+    latin = len(_LATIN.findall(sample))
+    if latin * 2 > len(_LETTER.findall(sample)):
+        return "LATIN"
+    counts: dict[str, int] = {"LATIN": latin}
+    for ch in _LETTER.findall(_LATIN.sub("", sample)):
+        name = unicodedata.name(ch, "")
+        key = name.split(" ")[0] if name else ""
+        counts[key] = counts.get(key, 0) + 1
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ""

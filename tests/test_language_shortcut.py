@@ -73,3 +73,37 @@ def test_plain_news_sentences_with_few_function_words_are_clear() -> None:
     assert language.clearly_in(en, "en")
     assert language.clearly_in(id_, "id")
     assert not language.clearly_in(id_, "en") and not language.clearly_in(en, "id")
+
+
+# A Portuguese story (no lexicon of ours): its own frequent words stand in for one.
+PORTUGUESE = [
+    "A prefeitura de Lisboa anunciou que as obras no metro vão começar em março, e que as estações da "
+    "linha verde vão fechar durante as obras.",
+    "Os moradores da zona disseram que as obras no metro vão trazer mais trânsito para as ruas da cidade "
+    "durante o verão.",
+    "A prefeitura garantiu que as estações da linha verde vão reabrir antes do inverno e que os "
+    "autocarros vão substituir o metro.",
+    "Segundo a prefeitura, a linha verde do metro transporta todos os dias milhares de passageiros "
+    "entre as estações do centro.",
+]
+
+
+def test_a_block_in_the_articles_language_without_a_lexicon_reads_like_the_article():
+    body = "\n".join(PORTUGUESE)
+    vocabulary = language.article_vocabulary(body, "pt")
+    assert {"obras", "metro", "vão"} <= vocabulary
+    assert "the" not in vocabulary and "and" not in vocabulary  # another family's function words
+    block = "Na linha verde, as obras da prefeitura no metro vão fechar as estações durante o verão inteiro."
+    assert language.reads_like_article(block, "pt", vocabulary, "LATIN")
+
+
+def test_a_foreign_block_does_not_read_like_the_article_english_in_portuguese_and_russian():
+    body = "\n".join(PORTUGUESE)
+    vocabulary = language.article_vocabulary(body, "pt")
+    english = "The city said the works on the metro would start in March and that the green line would close."
+    assert not language.reads_like_article(english, "pt", vocabulary, "LATIN")
+    # Another script is never the article's, whatever words it repeats.
+    russian = "Мэрия Лиссабона объявила, что работы в метро начнутся в марте и продлятся всё лето."
+    assert not language.reads_like_article(russian, "pt", vocabulary | {"мэрия", "метро"}, "LATIN")
+    assert not language.reads_like_article("Too short to judge", "pt", vocabulary, "LATIN")
+    assert not language.reads_like_article(PORTUGUESE[0], None, vocabulary, "LATIN")

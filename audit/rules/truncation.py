@@ -29,7 +29,7 @@ from audit.lexicon import PhrasePattern, phrase_pattern
 from audit.model import Article, Block
 from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
-from audit.text import LATIN_LETTERS, function_word_table, function_words, unpunctuated_script, words
+from audit.text import dominant_script, function_word_table, function_words, unpunctuated_script, words
 
 #: Characters that may legitimately end a block.
 TERMINALS = set(".!?…。！？:;\"'“”‘’»«„)]}*।॥؟۔")
@@ -194,30 +194,6 @@ def _prose(text: str) -> bool:
     return bool(_INNER_END.search(text)) or text.count(",") >= 2
 
 
-#: Letters of the Latin script (Basic, Latin-1, Extended-A/B, Vietnamese's Extended Additional).
-_LATIN = re.compile(f"[{LATIN_LETTERS}]")
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _script(text: str) -> str:
-    """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...).
-    Letters are counted with regexes; only when Latin ones are not the majority
-    are the others named one by one."""
-    sample = text[:400]
-    latin = len(_LATIN.findall(sample))
-    if latin * 2 > len(_LETTER.findall(sample)):
-        return "LATIN"
-    counts: dict[str, int] = {"LATIN": latin}
-    for ch in _LETTER.findall(_LATIN.sub("", sample)):
-        name = unicodedata.name(ch, "")
-        key = name.split(" ")[0] if name else ""
-        counts[key] = counts.get(key, 0) + 1
-    best = max(counts, key=counts.__getitem__)
-    return best if counts[best] else ""
-
-
 def _sentence_like(text: str) -> bool:
     """Running text rather than a headline: at least two function words, and
     not mostly capitalised (names-heavy news prose still has a quarter in lower case)."""
@@ -264,7 +240,7 @@ def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
 def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
-    if unpunctuated_script(block.text) or _script(block.text) != script:
+    if unpunctuated_script(block.text) or dominant_script(block.text) != script:
         return False  # Thai; a verse quoted in Arabic script in a Malay article
     return len(words(block.text)) >= config.threshold("truncation", "min_words", 6)
 
@@ -390,7 +366,7 @@ def _lead_left_open(text: str, following: Block, open_count: int, closed: float,
     "A paragraph stops mid-sentence, without closing punctuation.",
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
     titles = "\n".join(" ".join(words(t)) for t in (article.headline, article.title) if t)
     # Captions, credits, attributions and teasers are unpunctuated by design;
     # they neither count as cuts nor as evidence of the page's style.
@@ -494,7 +470,7 @@ def sentence_cut_inside_paragraph(article: Article, config: AuditConfig) -> Iter
     ]
     if not found:
         return  # nearly every article: the page's style is not even looked at
-    script = _script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
     prose = [b for b in article.blocks if _judgeable(b, script, config)]
     weak = config.threshold("truncation", "min_punctuated_share_function_word", 0.5)
     for block, cut in found:
