@@ -139,6 +139,20 @@ def _distinctive_words_by_language() -> dict[str, frozenset[str]]:
     return distinctive
 
 
+def _outnumbers_rivals(tokens: list[str], hits: int, lang: str) -> bool:
+    """``hits`` evidence words outnumber 1.5 to 1 the function words of every
+    other language family in ``tokens``: shared by both shortcuts below."""
+    return all(hits > 1.5 * sum(1 for t in tokens if t in words) for words in _rival_word_lists(family(lang)))
+
+
+@lru_cache(maxsize=32)
+def _rival_word_lists(lang_family: str | None) -> tuple[frozenset[str], ...]:
+    """The function-word lists of every language outside ``lang_family``."""
+    return tuple(
+        words for code, words in _function_words_by_language().items() if family(code) != lang_family
+    )
+
+
 def clearly_in(text: str, lang: str | None, min_share: float = 0.12) -> bool:
     """Cheap check that a block is written in ``lang``: at least ``min_share`` of
     its words are function words distinctive of that language (shared with no
@@ -160,12 +174,7 @@ def clearly_in(text: str, lang: str | None, min_share: float = 0.12) -> bool:
     hits = sum(1 for t in tokens if t in own)
     if hits / len(tokens) < min_share:
         return False
-    rivals = (
-        sum(1 for t in tokens if t in words)
-        for other, words in _function_words_by_language().items()
-        if family(other) != family(lang)
-    )
-    return all(hits > 1.5 * r for r in rivals)
+    return _outnumbers_rivals(tokens, hits, lang)
 
 
 def article_vocabulary(body: str, lang: str | None, size: int = 40) -> frozenset[str]:
@@ -176,9 +185,7 @@ def article_vocabulary(body: str, lang: str | None, size: int = 40) -> frozenset
     if not lang:
         return frozenset()
     counts = Counter(t.casefold() for t in _WORD.findall(body))
-    foreign = set().union(
-        *(words for code, words in _function_words_by_language().items() if family(code) != family(lang))
-    )
+    foreign = frozenset().union(*_rival_word_lists(family(lang)))
     frequent = (w for w, n in counts.most_common(size + len(foreign)) if n >= 3 and w not in foreign)
     return frozenset(list(frequent)[:size])
 
@@ -198,12 +205,7 @@ def reads_like_article(text: str, lang: str | None, vocabulary: frozenset[str], 
     hits = sum(1 for t in tokens if t in vocabulary)
     if hits < 0.2 * len(tokens) or dominant_script(text) != script:
         return False
-    rivals = (
-        sum(1 for t in tokens if t in words)
-        for other, words in _function_words_by_language().items()
-        if family(other) != family(lang)
-    )
-    return all(hits > 1.5 * r for r in rivals)
+    return _outnumbers_rivals(tokens, hits, lang)
 
 
 #: Page language tags that name our languages by another code (ISO 639-2/3, legacy).

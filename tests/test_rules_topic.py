@@ -107,50 +107,29 @@ def test_paragraph_in_another_language_is_left_to_language_mixing():
     assert findings(art) == []
 
 
+def _english_article_with(third: str) -> Article:
+    """The Penang ferry story with ``third`` inserted as block 3, its language undetected."""
+    base = article(EN_HEADLINE, *EN)
+    blocks = (
+        *base.blocks[:3],
+        Block(3, "paragraph", third, language=None),
+        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
+    )
+    return Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en")
+
+
 def test_paragraph_langdetect_was_unsure_of_is_left_to_language_mixing_tagalog_and_indonesian():
     # No detected language (names dilute the n-grams), but its function words are
     # another language's: language_mixing reports it, off-topic does not judge it.
-    unsure_tl = Block(
-        3,
-        "paragraph",
+    unsure_tl = (
         "Ang mga koponan na magbabalik sa karera ngayong taon ay ang Giant Racing Team ng Australia, ang "
-        "Cycling Team ng Brazil at ang Infinite Cycling Team ng Thailand, ayon sa mga tagapag-ayos ng karera.",
-        language=None,
+        "Cycling Team ng Brazil at ang Infinite Cycling Team ng Thailand, ayon sa mga tagapag-ayos ng karera."
     )
-    base = article(EN_HEADLINE, *EN)
-    blocks = (
-        *base.blocks[:3],
-        unsure_tl,
-        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
-    )
-    assert (
-        findings(Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en"))
-        == []
-    )
-    unsure_id = Block(3, "paragraph", ID[1], language=None)
-    base = article(EN_HEADLINE, *EN)
-    blocks = (
-        *base.blocks[:3],
-        unsure_id,
-        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
-    )
-    assert (
-        findings(Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en"))
-        == []
-    )
+    assert findings(_english_article_with(unsure_tl)) == []
+    assert findings(_english_article_with(ID[1])) == []
     # The same pasted story in the article's own language is judged, and flagged.
-    pasted = Block(3, "paragraph", EN_PASTED.replace("MADRID - 3 March, ", ""), language=None)
-    blocks = (
-        *base.blocks[:3],
-        pasted,
-        *(Block(i + 4, b.kind, b.text, language="en") for i, b in enumerate(base.blocks[3:])),
-    )
-    assert [
-        f[2]
-        for f in findings(
-            Article(url=None, title=EN_HEADLINE, headline=EN_HEADLINE, blocks=blocks, language="en")
-        )
-    ] == [3]
+    pasted = EN_PASTED.replace("MADRID - 3 March, ", "")
+    assert [f[2] for f in findings(_english_article_with(pasted))] == [3]
 
 
 def test_degenerate_articles_do_not_raise():
