@@ -197,11 +197,14 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
         return Extraction(failure=ExtractionFailure("no_article_text", "the main text has no blocks"))
 
     body = "\n".join(t for _, t, _ in raw_blocks)
-    detected = language.detect(body)
-    detected_code = detected[0] if detected else None
+    declared_tags = declared_languages(tree)
+    detected_code = language.confirmed_declaration(body, declared_tags)
+    if detected_code is None:
+        detected = language.detect(body)
+        detected_code = detected[0] if detected else None
     # The caller's hint wins; otherwise the page's own lang (a Malay page declares
     # "ms", which langdetect, having no Malay profile, reads as "id").
-    hint = language_hint or language.page_hint(declared_languages(tree), detected_code)
+    hint = language_hint or language.page_hint(declared_tags, detected_code)
     article_lang = language.resolve(detected_code, hint)
     vocabulary = language.article_vocabulary(body, article_lang)
     script = dominant_script(body[:4000])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -95,3 +96,67 @@ def test_page_hint_needs_a_detection():
     assert language.page_hint(["ms"], None) is None
     assert language.page_hint(["en-US", "ms_MY"], "id") == "ms"
     assert language.page_hint(["en-US"], "id") is None
+
+
+# Bodies of the kind the declaration check reads (written for these tests).
+_DECLARED_BODIES = {
+    "en": (
+        "The city council voted on Tuesday to keep the night market open until midnight, and the "
+        "traders who had asked for the change for two years said that it would bring them more of "
+        "the tourists who arrive after dinner when the air is cool."
+    ),
+    "tl": (
+        "Nagpasya ang konseho ng lungsod noong Martes na panatilihing bukas ang palengke sa gabi "
+        "hanggang hatinggabi, at sinabi ng mga tindero na matagal na nilang hinihiling ang pagbabago "
+        "dahil karamihan ng mga turista ay dumarating pagkatapos ng hapunan."
+    ),
+    "vi": (
+        "Hội đồng thành phố đã quyết định vào thứ Ba sẽ cho chợ đêm mở cửa đến nửa đêm, và các tiểu "
+        "thương cho biết họ đã đề nghị thay đổi này trong hai năm vì phần lớn du khách chỉ đến sau "
+        "bữa tối khi trời đã mát."
+    ),
+    "id": re.sub(r"<[^>]+>", " ", INDONESIAN_BODY),
+}
+
+
+@pytest.mark.parametrize(("code", "tag"), [("en", "en-US"), ("tl", "fil-PH"), ("vi", "vi"), ("id", "id_ID")])
+def test_a_declaration_the_body_bears_out_is_the_language(code, tag):
+    assert language.confirmed_declaration(_DECLARED_BODIES[code], [tag]) == code
+
+
+@pytest.mark.parametrize(("code", "tag"), [("id", "en-US"), ("tl", "en"), ("en", "vi"), ("vi", "id")])
+def test_a_declaration_the_body_contradicts_is_not_believed(code, tag):
+    # A template's default lang="en" on an Indonesian page: langdetect decides instead.
+    assert language.confirmed_declaration(_DECLARED_BODIES[code], [tag]) is None
+
+
+def test_only_the_most_authoritative_tag_is_checked():
+    # <html lang="en"> is wrong and og:locale is right: not confirmed, langdetect decides.
+    assert language.confirmed_declaration(_DECLARED_BODIES["id"], ["en", "id_ID"]) is None
+    assert language.confirmed_declaration(_DECLARED_BODIES["id"], ["", "id"]) == "id"
+
+
+def test_a_language_without_a_lexicon_is_left_to_langdetect():
+    portuguese = (
+        "A câmara municipal decidiu na terça-feira manter o mercado noturno aberto até a meia-noite, "
+        "e os comerciantes disseram que pediam a mudança havia dois anos."
+    )
+    assert language.confirmed_declaration(portuguese, ["pt-BR"]) is None
+    assert language.confirmed_declaration(_DECLARED_BODIES["en"], []) is None
+
+
+def test_a_confirmed_declaration_spares_the_article_level_langdetect(monkeypatch):
+    calls: list[str] = []
+    real_detect = language.detect
+
+    def counting_detect(text: str, *args, **kwargs):
+        calls.append(text)
+        return real_detect(text, *args, **kwargs)
+
+    monkeypatch.setattr(language, "detect", counting_detect)
+    declared = extract_article(_page("", " lang='id'")).article
+    assert declared.language == "id"
+    assert not any("\n" in text for text in calls)  # the joined body was never sent to langdetect
+    undeclared = extract_article(_page("")).article
+    assert undeclared.language == "id"
+    assert any("\n" in text for text in calls)
