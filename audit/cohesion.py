@@ -187,40 +187,56 @@ class Cohesion:
     relative: float
 
 
+class ArticleCohesion:
+    """:class:`Cohesion` of an article's paragraphs, computed as asked. The
+    leave-one-out cosine (and so ``relative``) needs every paragraph and is
+    computed at once; the rest (the prefix space, each paragraph's cosines with
+    every other one and with the headline) only for the paragraphs a caller asks
+    about, since the off-topic rule can clear most paragraphs on ``relative``
+    alone and those measures were most of its cost."""
+
+    def __init__(self, texts: list[str], headline: str = "", language: str | None = None) -> None:
+        unspaced = _unspaced(" ".join(texts)[:400])
+        background = None if unspaced else _wordfreq_language(language)
+        self._bags = [terms(t) for t in texts]
+        self._head = terms(headline)
+        self._space = _Space(self._bags, self._head, background)
+        self.loo = self._space.leave_one_out() if texts else []
+        ordered = sorted(self.loo)
+        self._median = (ordered[len(ordered) // 2] if ordered else 0.0) or 1e-3
+        self._loo_prefix: list[float] = []
+        self._units: list[dict[str, float]] | None = None
+        self._head_unit: dict[str, float] = {}
+
+    def __len__(self) -> int:
+        return len(self.loo)
+
+    def relative(self, i: int) -> float:
+        return self.loo[i] / self._median
+
+    def __getitem__(self, i: int) -> Cohesion:
+        if self._units is None:
+            prefix_space = _Space([_prefixes_of(bag) for bag in self._bags], _prefixes_of(self._head))
+            self._loo_prefix = prefix_space.leave_one_out()
+            self._units = [_unit(v) for v in self._space.vectors]
+            self._head_unit = _unit(self._space.weigh(self._head))
+        units, n = self._units, len(self._units)
+        # Each pair in one order (lower index first), so a cosine is the same number
+        # whichever of its two paragraphs asks.
+        pairs = [_dot(units[min(i, j)], units[max(i, j)]) for j in range(n) if j != i]
+        near = [pairs[j if j < i else j - 1] for j in (i - 1, i + 1) if 0 <= j < n]
+        return Cohesion(
+            loo=self.loo[i],
+            loo_prefix=self._loo_prefix[i],
+            closest=max(pairs, default=0.0),
+            neighbour=max(near, default=0.0),
+            headline=_dot(units[i], self._head_unit),
+            relative=self.relative(i),
+        )
+
+
 def paragraph_cohesion(texts: list[str], headline: str = "", language: str | None = None) -> list[Cohesion]:
     """Cohesion of each paragraph; ``language`` (the article's) turns on the
     background rarity weights where wordfreq knows the language."""
-    if not texts:
-        return []
-    unspaced = _unspaced(" ".join(texts)[:400])
-    background = None if unspaced else _wordfreq_language(language)
-    bags = [terms(t) for t in texts]
-    head = terms(headline)
-    words_space = _Space(bags, head, background)
-    prefix_space = _Space([_prefixes_of(bag) for bag in bags], _prefixes_of(head))
-    loo = words_space.leave_one_out()
-    loo_prefix = prefix_space.leave_one_out()
-    vectors = [_unit(v) for v in words_space.vectors]
-    head_vec = _unit(words_space.weigh(words_space.headline))
-    ordered = sorted(loo)
-    median = ordered[len(ordered) // 2] or 1e-3
-    n = len(vectors)
-    sims = [[0.0] * n for _ in range(n)]  # symmetric: each pair is computed once
-    for i in range(n):
-        for j in range(i + 1, n):
-            sims[i][j] = sims[j][i] = _dot(vectors[i], vectors[j])
-    out = []
-    for i, vec in enumerate(vectors):
-        pairs = [sims[i][j] for j in range(n) if j != i]
-        near = [sims[i][j] for j in (i - 1, i + 1) if 0 <= j < n]
-        out.append(
-            Cohesion(
-                loo=loo[i],
-                loo_prefix=loo_prefix[i],
-                closest=max(pairs, default=0.0),
-                neighbour=max(near, default=0.0),
-                headline=_dot(vec, head_vec),
-                relative=loo[i] / median,
-            )
-        )
-    return out
+    article = ArticleCohesion(texts, headline, language)
+    return [article[i] for i in range(len(article))]

@@ -220,3 +220,63 @@ def test_a_call_to_action_is_boilerplate_not_another_story_english_and_indonesia
     both = load_config(override={"rules": {"select": ["AQ3", "AQ7"]}})
     flagged = audit_article(article(EN_HEADLINE, *EN[:3], cta, *EN[3:]), both).findings
     assert [(f.type, f.evidence) for f in flagged] == [("boilerplate", cta)]
+
+
+def _every_paragraph_scored(art: Article, config) -> list[int]:
+    """The rule as it was before it cleared paragraphs early: every signal of every
+    judged paragraph computed, then the same threshold and margin."""
+    from audit.cohesion import paragraph_cohesion
+    from audit.rules import topic
+    from audit.rules.language import UnsureBlockLimits, settled_language
+
+    unsure, settled = UnsureBlockLimits.from_config(config), settled_language(art)
+    paras = [b for b in art.blocks if topic._judged(b, art, config, unsure, settled)]
+    weights = {**topic.DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
+    threshold = config.threshold("topic", "threshold", -1.1)
+    margin = config.threshold("topic", "extra_margin", 1.0)
+    cohesion = paragraph_cohesion([b.text for b in paras], art.headline or "", art.language)
+    text = topic.ArticleText(art)
+    scored = [
+        (sum(weights.get(k, 0.0) * v for k, v in topic.signals(b, i, len(paras), text, c).items()), b.index)
+        for i, (b, c) in enumerate(zip(paras, cohesion, strict=True))
+    ]
+    best = max(scored)[1]
+    return [i for s, i in scored if s > threshold and (i == best or s > threshold + margin)]
+
+
+def test_clearing_paragraphs_early_changes_no_finding_english_and_indonesian():
+    # The rule skips the cosines of a paragraph whose score cannot pass the
+    # threshold whatever they are; under any weights the findings must be those
+    # of scoring everything, including when a cosine's weight is set positive.
+    loose = load_config(
+        override={
+            "rules": {"select": ["AQ3"]},
+            "thresholds": {"topic": {"threshold": -6.45, "weights": {"closest": 2.5, "headline": 1.0}}},
+        }
+    )
+    articles = [
+        article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:]),
+        article(EN_HEADLINE, *EN),
+        article(ID_HEADLINE, *ID[:3], ID_PASTED, *ID[3:], language="id"),
+        article(ID_HEADLINE, *ID, language="id"),
+    ]
+    for config in (ONLY, loose):
+        for art in articles:
+            expected = _every_paragraph_scored(art, config)
+            assert [f.block for f in audit_article(art, config).findings] == expected
+    assert _every_paragraph_scored(articles[1], loose)  # the loose setting does flag more
+
+
+def test_no_paragraph_scores_above_its_highest_possible_score_english_and_indonesian():
+    from audit.cohesion import paragraph_cohesion
+    from audit.rules import topic
+
+    for weights in (topic.DEFAULT_WEIGHTS, {**topic.DEFAULT_WEIGHTS, "closest": 2.5, "neighbour": 0.7}):
+        for headline, paras in ((EN_HEADLINE, [*EN, EN_PASTED]), (ID_HEADLINE, [*ID, ID_PASTED])):
+            art = article(headline, *paras)
+            text = topic.ArticleText(art)
+            cohesion = paragraph_cohesion(list(paras), headline, "en")
+            for i, (block, coh) in enumerate(zip(art.blocks, cohesion, strict=True)):
+                full = topic._score(topic.signals(block, i, len(paras), text, coh), weights)
+                first = topic.first_signals(block, i, len(paras), text, coh.loo, coh.relative)
+                assert full <= topic.highest_possible_score(first, weights)

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 
-from audit.cohesion import Cohesion, paragraph_cohesion
+from audit.cohesion import ArticleCohesion, Cohesion
 from audit.config import AuditConfig
 from audit.language import family
 from audit.model import Article, Block
@@ -128,25 +128,27 @@ class ArticleText:
         return self._counts[name]
 
 
-def signals(
-    block: Block, position: int, count: int, text: ArticleText, cohesion: Cohesion
+#: Signals :func:`paragraph_off_topic` computes only for a paragraph that could
+#: still pass the threshold: its cosines with each other paragraph, the headline
+#: and the prefix space, most of the rule's cost. Each lies between 0 and 1.
+DEFERRED_SIGNALS = ("closest", "neighbour", "headline", "cohesion_prefix")
+
+
+def first_signals(
+    block: Block, position: int, count: int, text: ArticleText, loo: float, relative: float
 ) -> dict[str, float]:
-    """The evidence that a judged paragraph is off-topic, one value per weight;
-    ``position`` is its place among the ``count`` judged paragraphs and ``text``
-    is :class:`ArticleText` of the article. The first and the last paragraph
-    are apart by design (a lead, an author's bio, a newsletter promotion), so
-    low cohesion there is weaker evidence than in the middle of the story."""
+    """The evidence known for every judged paragraph (all but
+    :data:`DEFERRED_SIGNALS`); ``position`` is its place among the ``count``
+    judged paragraphs and ``text`` is the article's :class:`ArticleText`. The
+    first and the last paragraph are apart by design (a lead, an author's bio, a
+    newsletter promotion), so low cohesion there is weaker evidence than mid-story."""
     names, unseen = _names(block, text)
     dateline = 1.0 if position > 0 and DATELINE.match(block.text) else 0.0
     truncated = 1.0 if ends_mid_sentence(block.text) and not unpunctuated_script(block.text) else 0.0
     return {
         "bias": 1.0,
-        "cohesion": cohesion.loo,
-        "closest": cohesion.closest,
-        "relative": min(cohesion.relative, 2.0),
-        "neighbour": cohesion.neighbour,
-        "headline": cohesion.headline,
-        "cohesion_prefix": cohesion.loo_prefix,
+        "cohesion": loo,
+        "relative": min(relative, 2.0),
         "unseen_names": unseen / names if names else 0.0,
         "shares_a_name": 1.0 if names > unseen else 0.0,
         "dateline": dateline,
@@ -157,6 +159,37 @@ def signals(
         "first": 1.0 if position == 0 else 0.0,
         "last": 1.0 if position == count - 1 else 0.0,
     }
+
+
+def signals(
+    block: Block, position: int, count: int, text: ArticleText, cohesion: Cohesion
+) -> dict[str, float]:
+    """All the evidence that a judged paragraph is off-topic, one value per weight."""
+    sig = first_signals(block, position, count, text, cohesion.loo, cohesion.relative)
+    return _with_cosines(sig, cohesion)
+
+
+def _with_cosines(first: dict[str, float], cohesion: Cohesion) -> dict[str, float]:
+    return {
+        **first,
+        "closest": cohesion.closest,
+        "neighbour": cohesion.neighbour,
+        "headline": cohesion.headline,
+        "cohesion_prefix": cohesion.loo_prefix,
+    }
+
+
+def _score(sig: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights.get(k, 0.0) * v for k, v in sig.items())
+
+
+def highest_possible_score(first: dict[str, float], weights: dict[str, float]) -> float:
+    """The score a paragraph would reach if each of its cosines took whichever of
+    0 and 1 raises the score more (with the default weights, 0). A paragraph whose highest
+    possible score is not over the threshold is cleared without them, and the
+    findings are the same as if they had been computed. A hair of slack covers
+    rounding."""
+    return _score(first, weights) + sum(max(0.0, weights.get(k, 0.0)) for k in DEFERRED_SIGNALS) + 1e-9
 
 
 def _reason(sig: dict[str, float]) -> str:
@@ -188,16 +221,21 @@ def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]
     weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
     threshold = config.threshold("topic", "threshold", -1.1)
     margin = config.threshold("topic", "extra_margin", 1.0)
-    cohesion = paragraph_cohesion(
+    cohesion = ArticleCohesion(
         [b.text for b in paras],
         article.headline or article.title or "",
         article.language,  # Malay keeps its own word list (family() would say "id")
     )
     text = ArticleText(article)
     scored = []
-    for i, (block, coh) in enumerate(zip(paras, cohesion, strict=True)):
-        sig = signals(block, i, len(paras), text, coh)
-        scored.append((sum(weights.get(k, 0.0) * v for k, v in sig.items()), block, sig))
+    for i, block in enumerate(paras):
+        first = first_signals(block, i, len(paras), text, cohesion.loo[i], cohesion.relative(i))
+        if highest_possible_score(first, weights) <= threshold:
+            continue  # cannot be flagged, whatever its cosines
+        sig = _with_cosines(first, cohesion[i])
+        scored.append((_score(sig, weights), block, sig))
+    if not scored:
+        return
     best = max(scored, key=lambda t: t[0])
     for score, block, sig in scored:
         if score <= threshold or (block is not best[1] and score <= threshold + margin):
