@@ -55,20 +55,45 @@ def _wordfreq_language(lang: str | None) -> str | None:
 
 @lru_cache(maxsize=16)
 def _frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's word -> frequency table for one language (loaded once, ~0.2 s)."""
-    from wordfreq import get_frequency_dict
+    """wordfreq's word -> frequency table for one language (loaded once, ~0.2 s).
+    wordfreq builds it from per-bucket word lists that it keeps cached; the
+    table holds everything we need, and those lists (over a million references
+    per language) would otherwise be walked by every full garbage collection."""
+    from wordfreq import get_frequency_dict, get_frequency_list
 
-    return get_frequency_dict(lang)
+    table = get_frequency_dict(lang)
+    get_frequency_list.cache_clear()
+    return table
 
 
-@lru_cache(maxsize=200_000)
+#: Terms' rarity per language, bounded by :data:`_RARITY_CACHE_SIZE`. Plain dicts
+#: of floats, which the garbage collector does not track (an ``lru_cache`` of
+#: this size would add 200,000 tracked entries for it to walk).
+_RARITY_CACHE: dict[str, dict[str, float]] = {}
+_RARITY_CACHE_SIZE = 200_000
+
+
 def rarity(term: str, lang: str) -> float:
     """How much a term says about a topic, from its frequency in the language:
     (8 - Zipf) / 4, kept within [0.25, 2] ("the" ~0.25, "ferry" ~1, unseen 2).
     A two-word term combines its words as wordfreq does for phrases (the
     frequencies' half-harmonic mean); looking words up directly skips wordfreq's
     per-call tokenizer, which cost more than the rest of the audit."""
-    table = _frequencies(lang)
+    cache = _RARITY_CACHE.setdefault(lang, {})
+    found = cache.get(term)
+    if found is None:
+        if len(cache) >= _RARITY_CACHE_SIZE:
+            cache.clear()
+        found = cache[term] = _rarity(term, _frequencies(lang))
+    return found
+
+
+def rarity_cache_clear() -> None:
+    """Forget cached rarities (benchmarks measure cold pages)."""
+    _RARITY_CACHE.clear()
+
+
+def _rarity(term: str, table: dict[str, float]) -> float:
     inverse = 0.0
     for part in term.split(" "):
         freq = table.get(part, 0.0)

@@ -39,7 +39,7 @@ def main() -> None:
             audit_article(article)
     # ...but not the per-text caches, which the warm-up just filled with these very pages.
     language.detect_cache_clear()
-    cohesion.rarity.cache_clear()
+    cohesion.rarity_cache_clear()
     text.cache_clear()
     t_traf = t_extract = t_audit = 0.0
     audited = 0

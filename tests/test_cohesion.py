@@ -38,3 +38,37 @@ def test_languages_without_a_word_list_keep_plain_weights():
     assert paragraph_cohesion(texts, "", "xx") == plain
     thai = ["กรุงเทพมหานครเตรียมเครื่องสูบน้ำเพิ่ม", "ผู้ว่าราชการกล่าวว่าประชาชนแจ้งปัญหาได้", "ฝนจะตกหนักต่อเนื่อง"]
     assert paragraph_cohesion(thai, "", "th") == paragraph_cohesion(thai, "")
+
+
+def test_rarity_cache_is_bounded_and_gives_the_same_values(monkeypatch):
+    from audit import cohesion
+
+    cohesion.rarity_cache_clear()
+    words_ms = ["yang", "elektrik", "kerajaan", "feri", "jambatan", "penumpang"]
+    first = [rarity(w, "ms") for w in words_ms]
+    monkeypatch.setattr(cohesion, "_RARITY_CACHE_SIZE", 4)
+    cohesion.rarity_cache_clear()
+    again = [rarity(w, "ms") for w in words_ms]
+    assert again == first
+    assert len(cohesion._RARITY_CACHE["ms"]) <= 4
+
+
+def test_language_tables_are_not_walked_by_the_garbage_collector():
+    # langdetect's 88,000 per-n-gram probability rows and wordfreq's word lists made
+    # every full collection cost 150-200 ms in a crawl process.
+    import gc
+
+    from langdetect import detector_factory
+
+    from audit import cohesion, language
+
+    language.detect("Pemerintah kota memutuskan untuk memperpanjang jam operasional pasar malam.")
+    rarity("ferry", "en")
+    gc.collect()
+    rows = detector_factory._factory.word_lang_prob_map
+    assert not any(gc.is_tracked(row) for row in list(rows.values())[:1000])
+    assert not gc.is_tracked(cohesion._frequencies("en"))
+    assert cohesion._frequencies("en")["the"] > 0.01
+    from wordfreq import get_frequency_list
+
+    assert get_frequency_list.cache_info().currsize == 0  # its word lists were let go
