@@ -16,26 +16,43 @@ from lxml import etree
 
 from audit.text import collapse_spaces
 
-#: Where a page declares its publication date, most explicit first.
+#: Where a page declares its publication date, most explicit first (``<meta>``
+#: attribute and value; :func:`_metas` reads them all in one walk).
 _DATE_META = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@property='og:article:published_time']/@content",
-    "//meta[@property='og:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate']/@content",
-    "//meta[@name='publishdate']/@content",
-    "//meta[@name='date']/@content",
-    "//meta[@name='dc.date.issued']/@content",
-    "//meta[@name='DC.date.issued']/@content",
+    ("property", "article:published_time"),
+    ("property", "og:article:published_time"),
+    ("property", "og:published_time"),
+    ("itemprop", "datePublished"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "date"),
+    ("name", "dc.date.issued"),
+    ("name", "DC.date.issued"),
 )
 _AUTHOR_META = (
-    "//meta[@name='author']/@content",
-    "//meta[@property='article:author']/@content",
-    "//meta[@name='dc.creator']/@content",
-    "//meta[@name='DC.creator']/@content",
-    "//meta[@itemprop='author']/@content",
+    ("name", "author"),
+    ("property", "article:author"),
+    ("name", "dc.creator"),
+    ("name", "DC.creator"),
+    ("itemprop", "author"),
 )
+_META_KEYS = frozenset(_DATE_META + _AUTHOR_META)
+_METAS = etree.XPath("//meta[@content]")
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']")
+_MARKED_TIME = etree.XPath("//time[@pubdate or @itemprop='datePublished']/@datetime")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+
+
+def _metas(tree: etree._Element) -> dict[tuple[str, str], list[str]]:
+    """The ``content`` of the page's date and author ``<meta>`` tags, in page order,
+    by attribute and value: one walk of the tree instead of one per tag we look for."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for meta in _METAS(tree):
+        for attribute in ("property", "itemprop", "name"):
+            key = (attribute, meta.get(attribute))
+            if key in _META_KEYS:
+                found.setdefault(key, []).append(meta.get("content"))
+    return found
 
 
 def _json_ld(tree: etree._Element) -> list[dict]:
@@ -50,7 +67,7 @@ def _json_ld(tree: etree._Element) -> list[dict]:
             for item in value:
                 walk(item)
 
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in _JSON_LD(tree):
         try:
             walk(json.loads(script.text or "", strict=False))
         except (ValueError, RecursionError):
@@ -82,8 +99,9 @@ def declared(tree: etree._Element | None) -> tuple[str | None, str | None]:
     defects the AQ8xx rules report."""
     if tree is None:
         return None, None
-    published = next((v for v in (_first(tree.xpath(x)) for x in _DATE_META) if v), None)
-    author = next((v for v in (_first(tree.xpath(x)) for x in _AUTHOR_META) if v and not _URL.match(v)), None)
+    metas = _metas(tree)
+    published = next((v for v in (_first(metas.get(m)) for m in _DATE_META) if v), None)
+    author = next((v for v in (_first(metas.get(m)) for m in _AUTHOR_META) if v and not _URL.match(v)), None)
     if published is None or author is None:
         for obj in _json_ld(tree):
             if published is None and isinstance(obj.get("datePublished"), str):
@@ -100,7 +118,7 @@ def _byline_time(tree: etree._Element) -> str | None:
     """The ``datetime`` of a ``<time>`` marked as the publication date, or else of the
     first one in the article's byline, before its first paragraph: a ``<time>`` in
     the story itself dates an event, not the article."""
-    marked = tree.xpath("//time[@pubdate or @itemprop='datePublished']/@datetime")
+    marked = _MARKED_TIME(tree)
     if _first(marked):
         return _first(marked)
     for article in tree.iter("article"):
@@ -156,19 +174,21 @@ def published(declared: str | None, extracted: str | None) -> str | None:
     return declared if _impossible_day(declared) else extracted
 
 
+#: The ``<meta>`` tags in one path: each ``//meta`` of a union walks the whole page again.
+_LANGUAGE_TAGS = etree.XPath(
+    "/html/@lang | /html/@xml:lang"
+    " | //meta[@property='og:locale' or @name='language' or @name='content-language'"
+    " or translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content",
+    namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
+)
+
+
 def declared_languages(tree: etree._Element | None) -> list[str]:
     """The page's own language tags, most authoritative first: ``<html lang>``,
     ``og:locale``, ``content-language`` and ``language`` meta tags."""
     if tree is None:
         return []
-    found = tree.xpath(
-        "/html/@lang | /html/@xml:lang"
-        " | //meta[@property='og:locale']/@content"
-        " | //meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content"
-        " | //meta[@name='language' or @name='content-language']/@content",
-        namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
-    )
     tags = []
-    for value in found:
+    for value in _LANGUAGE_TAGS(tree):
         tags.extend(part.strip() for part in str(value).split(",") if part.strip())
     return tags

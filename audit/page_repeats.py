@@ -23,8 +23,9 @@ def _key(text: str) -> str:
     return "".join(text.split())
 
 
-def _signature(node: etree._Element) -> tuple[str, str, str | None, str | None]:
-    parent = node.getparent()
+def _signature(
+    node: etree._Element, parent: etree._Element | None
+) -> tuple[str, str, str | None, str | None]:
     return (
         node.tag,
         node.get("class") or "",
@@ -39,8 +40,13 @@ def _page_repeats(tree: etree._Element) -> dict[str, int]:
     no other block element in between (in document order, skipping the first one's
     own descendants); both copies must also have the same tag, class and wrapper,
     so a responsive desktop/mobile pair with different wrappers is not counted. A run
-    of mostly link text is recorded with 0 copies (never restored)."""
-    nodes = [n for n in tree.iter(*_REPEAT_TAGS)]
+    of mostly link text is recorded with 0 copies (never restored).
+
+    It runs on every page, so the cheap tests come first: a text is read only for
+    neighbours of the same kind, and ancestors are searched only for non-siblings."""
+    nodes = list(tree.iter(*_REPEAT_TAGS))
+    parents = [node.getparent() for node in nodes]
+    signatures = [_signature(node, parent) for node, parent in zip(nodes, parents, strict=True)]
     keys: list[str | None] = [None] * len(nodes)
 
     def key_at(i: int) -> str:
@@ -48,23 +54,29 @@ def _page_repeats(tree: etree._Element) -> dict[str, int]:
             keys[i] = _key(nodes[i].text_content())
         return keys[i]  # type: ignore[return-value]
 
+    def inside(k: int, j: int) -> bool:
+        """Whether block ``k``, which follows block ``j``, is one of its descendants."""
+        return parents[k] is not parents[j] and (
+            parents[k] is nodes[j] or nodes[j] in nodes[k].iterancestors(*_REPEAT_TAGS)
+        )
+
     runs: dict[str, list[int]] = {}
     i = 0
     while i < len(nodes):
-        node, copies, j = nodes[i], 1, i
+        copies, j = 1, i
         while True:
             # the next block that is not inside the current copy
             k = j + 1
-            while k < len(nodes) and nodes[j] in nodes[k].iterancestors():
+            while k < len(nodes) and inside(k, j):
                 k += 1
-            if k >= len(nodes) or _signature(nodes[k]) != _signature(node):
+            if k >= len(nodes) or signatures[k] != signatures[i]:
                 break
             if len(key_at(i)) < MIN_REPEAT_CHARS or key_at(k) != key_at(i):
                 break
             copies, j = copies + 1, k
         if copies > 1:
             # a line that is mostly link text is a citation or a teaser, not prose
-            linked = sum(len(_key(a.text_content())) for a in node.iter("a"))
+            linked = sum(len(_key(a.text_content())) for a in nodes[i].iter("a"))
             runs.setdefault(key_at(i), []).append(copies if linked * 2 < len(key_at(i)) else 0)
             i = j + 1
         else:

@@ -211,6 +211,32 @@ def test_pasted_copies_come_back_as_the_same_kind(layout, kind):
     assert [blk.index for blk in copies] == list(range(copies[0].index, copies[0].index + len(copies)))
 
 
+@pytest.mark.parametrize(
+    ("body", "copies"),
+    [
+        # a copy's own blocks (a list item's paragraph) do not separate it from the next copy
+        ("<ul><li><p>{b}</p></li><li><p>{b}</p></li><li><p>{b}</p></li></ul>", 3),
+        ("<ul><li><div><p>{b}</p></div></li><li><div><p>{b}</p></div></li></ul>", 2),
+        # the same kind of wrapper, not the same wrapper
+        ("<div class='x'><p>{b}</p></div><div class='x'><p>{b}</p></div>", 2),
+        # another block in between: not a run
+        ("<p>{b}</p><p>{c}</p><p>{b}</p>", 1),
+        ("<ul><li><p>{b}</p><p>{c}</p></li><li><p>{b}</p></li></ul>", 1),
+    ],
+)
+def test_a_run_of_copies_is_found_across_nested_blocks(body, copies):
+    from lxml import html as lxml_html
+
+    from audit.page_repeats import restore_repeats
+
+    a, b, c = PASTED["en"]
+    tree = lxml_html.document_fromstring(
+        f"<html><body><p>{a}</p>{body.format(b=b, c=c)}<p>{c}</p></body></html>"
+    )
+    raw = [("paragraph", a, None), ("list_item", b, None), ("paragraph", c, None)]
+    assert restore_repeats(tree, raw) == raw[:2] + [raw[1]] * (copies - 1) + raw[2:]
+
+
 def test_a_responsive_twin_in_another_wrapper_is_not_put_back():
     # The same lead in a desktop and a mobile wrapper is shown once: not a pasted repeat.
     a, b, c = PASTED["id"]
