@@ -107,3 +107,57 @@ def test_a_foreign_block_does_not_read_like_the_article_english_in_portuguese_an
     assert not language.reads_like_article(russian, "pt", vocabulary | {"мэрия", "метро"}, "LATIN")
     assert not language.reads_like_article("Too short to judge", "pt", vocabulary, "LATIN")
     assert not language.reads_like_article(PORTUGUESE[0], None, vocabulary, "LATIN")
+
+
+def _article_with(paragraphs: list[str], extra: str, hint: str) -> list[str | None]:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[:2]) + f"<p>{extra}</p>" + f"<p>{paragraphs[2]}</p>"
+    html = (
+        f"<html><head><title>T</title></head><body><article><h1>Headline</h1>{body}</article></body></html>"
+    )
+    article = extract_article(html.encode(), language_hint=hint).article
+    return [b.language for b in article.blocks if b.kind == "paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "short"),
+    [
+        ("tl", "Coach Yeng Guiao, Rain or Shine Elasto Painters"),  # names only: nothing to judge by
+        ("en", "Beachbody Performance Recover, 1 cup blueberries"),
+    ],
+)
+def test_a_short_block_in_the_articles_script_is_left_undetermined_without_langdetect(
+    lang, short, monkeypatch
+):
+    sent: list[str] = []
+    real_detect = language.detect
+    monkeypatch.setattr(
+        language, "detect", lambda text, *a, **k: sent.append(text) or real_detect(text, *a, **k)
+    )
+    assert language.letter_count(short) < language.MIN_BLOCK_LETTERS
+    assert _article_with(PARAGRAPHS[lang], short, lang)[2] is None
+    assert short not in sent
+
+
+def test_a_short_block_in_another_script_is_still_detected_tagalog_and_english():
+    # An Arabic verse or a Thai caption in a Latin-script article is still identified,
+    # so the off-topic rule leaves it to language_mixing.
+    arabic = "إِنَّ مَعَ الْعُسْرِ يُسْرًا فَإِذَا فَرَغْتَ فَانصَبْ وَإِلَىٰ رَبِّكَ فَارْغَبْ وَالتِّينِ وَالزَّيْتُونِ وَطُورِ سِينِينَ"
+    thai = "กรมอุตุนิยมวิทยาเตือนฝนตกหนักบริเวณภาคใต้ตลอดสัปดาห์นี้"
+    assert language.letter_count(arabic) < language.MIN_BLOCK_LETTERS
+    assert _article_with(PARAGRAPHS["tl"], arabic, "tl")[2] == "ar"
+    assert _article_with(PARAGRAPHS["en"], thai, "en")[2] == "th"
+
+
+@pytest.mark.parametrize(
+    ("home", "short", "expected"),
+    [
+        ("en", "Naglabas na ng pahayag ang ABS-CBN tungkol sa paglipat ng manager ni Bea.", "tl"),
+        ("en", "Kata dia, warga di sekitar pasar itu sudah lama menunggu.", "id"),
+        ("tl", "The council said it will review the plan next week.", "en"),
+        ("id", "Nagpasya ang konseho na ituloy ang plano sa susunod na linggo.", "tl"),
+    ],
+)
+def test_a_short_block_with_plain_function_words_is_still_named(home, short, expected):
+    # language_mixing counts these to tell a bilingual article from one stray block.
+    assert language.letter_count(short) < language.MIN_BLOCK_LETTERS
+    assert _article_with(PARAGRAPHS[home], short, home)[2] == expected
