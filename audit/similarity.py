@@ -6,9 +6,11 @@ character n-gram form as well as a word form.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from difflib import SequenceMatcher
 
-from audit.text import function_words, normalize, words
+from audit.text import function_words, normalize
 
 #: Words of a heading that may differ between two copies of it and the copies
 #: still be near the same: only a spelling slip (one or two letters).
@@ -22,17 +24,18 @@ def char_ngrams(text: str, n: int = 4) -> set[str]:
     return {compact[i : i + n] for i in range(len(compact) - n + 1)}
 
 
-def word_shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
-    tokens = words(text)
+def word_shingles(tokens: Sequence[str], n: int = 3) -> frozenset[tuple[str, ...]]:
+    """Word n-grams of a list of words (the words as one tuple when fewer)."""
     if len(tokens) < n:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+        return frozenset([tuple(tokens)] if tokens else ())
+    return frozenset(zip(*(tokens[i:] for i in range(n)), strict=False))
 
 
-def jaccard(a: set, b: set) -> float:
+def jaccard(a: AbstractSet, b: AbstractSet) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # the union's size, without building it
 
 
 def changed_words(a: list[str], b: list[str], limit: int) -> tuple[int, float]:

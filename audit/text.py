@@ -10,7 +10,8 @@ from pathlib import Path
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+#: Runs of anything but word characters (punctuation and spaces alike).
+_NON_WORD = re.compile(r"\W+")
 # Sentence ends: . ! ? … and CJK/Thai-free terminators; keeps abbreviations crude but safe.
 #: Scripts written without spaces between words or sentence-final punctuation
 #: (Thai, Lao, Khmer, Myanmar).
@@ -30,8 +31,7 @@ def normalize(text: str) -> str:
     """Casefold, strip accents' compatibility forms, punctuation and extra spaces.
     Cached: every rule normalises the same blocks of the article in hand."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = _PUNCT.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    return _NON_WORD.sub(" ", text).strip()  # one pass: punctuation as spaces, spaces collapsed
 
 
 @lru_cache(maxsize=2048)

@@ -25,8 +25,9 @@ itself cut off mid-sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,20 +54,25 @@ class Repeat:
     similarity: float
 
 
-def _long_enough(block: Block, config: AuditConfig) -> bool:
-    norm = normalize(block.text)
-    return len(norm.split()) >= config.threshold("paragraphs", "min_words", 10) or len(
-        norm
-    ) >= config.threshold("paragraphs", "min_chars", 60)
+def _word_count(norm: str) -> int:
+    """Words of a normalized text: single spaces between them, none around."""
+    return norm.count(" ") + 1 if norm else 0
+
+
+def _candidates(article: Article, config: AuditConfig) -> list[Block]:
+    min_words = config.threshold("paragraphs", "min_words", 10)
+    min_chars = config.threshold("paragraphs", "min_chars", 60)
+    return [
+        b
+        for b in article.blocks
+        if b.kind != "heading"
+        and (len(norm := normalize(b.text)) >= min_chars or _word_count(norm) >= min_words)
+    ]
 
 
 def _closed(text: str) -> bool:
     stripped = text.rstrip()
     return bool(stripped) and stripped[-1] in _CLOSERS
-
-
-def _candidates(article: Article, config: AuditConfig) -> list[Block]:
-    return [b for b in article.blocks if b.kind != "heading" and _long_enough(b, config)]
 
 
 def _question(text: str, config: AuditConfig) -> bool:
@@ -128,7 +134,14 @@ def _least_jaccard(n_words: int, changed: int) -> float:
 
 @lru_cache(maxsize=4096)
 def _shingles(norm: str) -> frozenset:
-    return frozenset(word_shingles(norm) if " " in norm else char_ngrams(norm))
+    """Word 3-shingles of a normalized text (character 4-grams for unspaced
+    scripts). Its words are ``words(norm)``; when ``norm`` is already NFKC and
+    casefolded, as nearly always, that is just its split."""
+    if " " not in norm:
+        return frozenset(char_ngrams(norm))
+    if norm.isascii() or (unicodedata.is_normalized("NFKC", norm) and norm.casefold() == norm):
+        return word_shingles(norm.split())
+    return word_shingles(words(norm))
 
 
 #: AQ201 and AQ202 share one comparison pass per article: (article, config, result).
@@ -155,24 +168,30 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
     cut_share = config.threshold("paragraphs", "cut_min_share", 0.5)
     blocks = _candidates(article, config)
     norms = [normalize(b.text) for b in blocks]
-    tokens = [n.split() for n in norms]
-    sizes = [max(1, len(t)) for t in tokens]
+    sizes = [max(1, _word_count(n)) for n in norms]
     min_ratio = min(near, cut_share) * 0.9  # sizes further apart can match neither way
     found: dict[int, tuple[int, bool, float]] = {}  # position -> (original position, exact, sim)
     shingles = [_shingles(n) for n in norms]
-    # Every kind of repeat shares shingles with its original; an inverted index
-    # spares comparing the (many) pairs that share none.
-    postings: dict[object, list[int]] = {}
+    # Every kind of repeat shares shingles with its original (an exact copy, all
+    # of them): a block sharing none with any before it, the common case, is
+    # ruled out by one set test, and otherwise only the blocks sharing some
+    # (or having none to share) are compared with it.
+    seen: set = set()
+    bare: list[int] = []  # blocks without shingles
     for j in range(len(blocks)):
-        closed_j = _closed(blocks[j].text)
-        related: set[int] = set()
-        for shingle in shingles[j]:
-            related.update(postings.get(shingle, ()))
-        for i in range(j):
+        shingles_j = shingles[j]
+        if not shingles_j:
+            bare.append(j)
+            earlier: Iterable[int] = range(j)
+        elif bare or not seen.isdisjoint(shingles_j):
+            earlier = [i for i in range(j) if not shingles[i] or not shingles_j.isdisjoint(shingles[i])]
+        else:
+            earlier = ()
+        seen.update(shingles_j)
+        closed_j = _closed(blocks[j].text) if earlier else False
+        for i in earlier:
             if i in found:
                 continue  # compare with first occurrences only
-            if i not in related and shingles[i] and shingles[j] and norms[i] != norms[j]:
-                continue
             if min(sizes[i], sizes[j]) / max(sizes[i], sizes[j]) < min_ratio and " " in norms[j]:
                 continue
             if norms[i] == norms[j]:
@@ -190,7 +209,7 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
                 # A changed word breaks up to three shingles; the other words
                 # still match, in order, and so do the figures (entries of a
                 # data list, such as a boxer's record per ranking, differ in them).
-                changed, ratio = changed_words(tokens[i], tokens[j], max_changed)
+                changed, ratio = changed_words(norms[i].split(), norms[j].split(), max_changed)
                 if changed <= max_changed:
                     similar, score = True, ratio
             if (
@@ -202,8 +221,6 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
                 # a standfirst or summary expanded in the body: not a copy)
                 found[j] = (i, False, round(score, 3))
                 break
-        for shingle in shingles[j]:
-            postings.setdefault(shingle, []).append(j)
     run_min = config.threshold("paragraphs", "layout_run", 2)
     in_run: set[int] = set()
     positions = sorted(found)
