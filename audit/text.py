@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def sentences(text: str) -> list[str]:
 def unpunctuated_script(text: str) -> bool:
     """Thai, Lao, Khmer, Myanmar: no sentence-final punctuation to judge by."""
     sample = text[-200:]
-    return len(UNSPACED_SCRIPT.findall(sample)) > len(sample) / 4
+    return not sample.isascii() and len(UNSPACED_SCRIPT.findall(sample)) > len(sample) / 4
 
 
 _FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "lexicons" / "function_words.toml"
@@ -83,20 +84,26 @@ def function_words() -> frozenset[str]:
 #: Letters of the Latin script (Basic, Latin-1, Extended-A/B, Vietnamese's Extended Additional).
 _LATIN = re.compile(f"[{LATIN_LETTERS}]")
 _LETTER = re.compile(r"[^\W\d_]")
+#: Runs of what the two above do not match: removing them leaves what they count.
+_NOT_LATIN = re.compile(f"[^{LATIN_LETTERS}]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 def dominant_script(text: str) -> str:
     """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...), from
-    its first 400 characters. Letters are counted with regexes; only when Latin
-    ones are not the majority are the others named one by one."""
+    its first 400 characters. Letters are counted with regexes (ASCII text's are
+    all Latin); only when Latin ones are not the majority are the others named,
+    once per distinct letter."""
     sample = text[:400]
-    latin = len(_LATIN.findall(sample))
-    if latin * 2 > len(_LETTER.findall(sample)):
+    if sample.isascii():
+        return "LATIN" if _LATIN.search(sample) else ""
+    latin = len(_NOT_LATIN.sub("", sample))
+    if latin * 2 > len(_NOT_LETTER.sub("", sample)):
         return "LATIN"
     counts: dict[str, int] = {"LATIN": latin}
-    for ch in _LETTER.findall(_LATIN.sub("", sample)):
+    for ch, n in Counter(_LETTER.findall(_LATIN.sub("", sample))).items():
         name = unicodedata.name(ch, "")
         key = name.split(" ")[0] if name else ""
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + n
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ""

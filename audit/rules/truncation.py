@@ -366,14 +366,18 @@ def _lead_left_open(text: str, following: Block, open_count: int, closed: float,
     "A paragraph stops mid-sentence, without closing punctuation.",
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
+    open_ended = [b for b in article.blocks if b.kind in ("paragraph", "quote") and ends_mid_sentence(b.text)]
+    if not open_ended:
+        return  # most pages: the page's style is not even looked at
     script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
     titles = "\n".join(" ".join(words(t)) for t in (article.headline, article.title) if t)
-    # Captions, credits, attributions and teasers are unpunctuated by design;
-    # they neither count as cuts nor as evidence of the page's style.
-    prose = [
-        b for b in article.blocks if _judgeable(b, script, config) and not _furniture(b.text, config, titles)
-    ]
-    open_ended = [b for b in prose if ends_mid_sentence(b.text)]
+
+    def counts(block: Block) -> bool:
+        # Captions, credits, attributions and teasers are unpunctuated by design;
+        # they neither count as cuts nor as evidence of the page's style.
+        return _judgeable(block, script, config) and not _furniture(block.text, config, titles)
+
+    open_ended = [b for b in open_ended if counts(b)]
     if not open_ended:
         return
     # Some sites end every paragraph without a full stop; there a missing one is
@@ -384,6 +388,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
         return  # many open endings: house style, not a cut
+    prose = [b for b in article.blocks if counts(b)]
     lang = family(article.language) if article.language else None
     position = {b.index: i for i, b in enumerate(prose)}
     for block in open_ended:
