@@ -17,6 +17,8 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from audit.text import folded_words
+
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 #: TOML table -> keys it may hold. Anything else is a typo and is refused.
@@ -168,24 +170,29 @@ class PhrasePattern:
         self.pattern = regex.pattern
         self._first_words = first_words
         self._substrings = substrings
+        # Is any of the substrings in a text: one scan rather than one per substring.
+        self._any_substring = re.compile("|".join(map(re.escape, substrings))) if substrings else None
+
+    def _has_substring(self, folded: str) -> bool:
+        return self._any_substring is not None and self._any_substring.search(folded) is not None
 
     def may_match(self, text: str) -> bool:
-        folded = text.casefold()
-        if any(s in folded for s in self._substrings):
-            return True
-        return not self._first_words.isdisjoint(_WORD.findall(folded))
+        folded, found = folded_words(text)
+        return self._has_substring(folded) or not self._first_words.isdisjoint(found)
 
     def search(self, text: str) -> re.Match[str] | None:
         return next(self.finditer(text), None)
 
     def match(self, text: str) -> re.Match[str] | None:
-        return self.regex.match(text) if self.may_match(text) else None
+        # Anchored, the regex is cheaper than the prefilter: it runs first.
+        found = self.regex.match(text)
+        return found if found is not None and self.may_match(text) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        folded = text.casefold()
-        if any(s in folded for s in self._substrings):
+        folded, found = folded_words(text)
+        if self._has_substring(folded):
             return self.regex.finditer(text)  # Thai phrases match anywhere, not at word starts
-        if self._first_words.isdisjoint(_WORD.findall(folded)):
+        if self._first_words.isdisjoint(found):
             return iter(())  # most texts: turned away by one set intersection
         return self._at_first_words(text)
 

@@ -46,10 +46,19 @@ def words(text: str) -> list[str]:
     return list(_words_of(text or ""))
 
 
+@lru_cache(maxsize=2048)
+def folded_words(text: str) -> tuple[str, frozenset[str]]:
+    """A text casefolded (no NFKC), and the set of its words. Cached: phrase
+    patterns screen the same blocks for their first words, one pattern after another."""
+    folded = text.casefold()
+    return folded, frozenset(_WORD.findall(folded))
+
+
 def cache_clear() -> None:
     """Forget cached tokenisations (benchmarks measure cold pages)."""
     normalize.cache_clear()
     _words_of.cache_clear()
+    folded_words.cache_clear()
 
 
 def sentences(text: str) -> list[str]:

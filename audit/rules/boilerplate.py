@@ -125,7 +125,7 @@ def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
                 )
             continue
         # A link line the extractor glued into a paragraph: "... Baca juga: Judul lain".
-        inner = [s for s in sentences(block.text)[1:] if is_read_also(s, pats) and ":" in s[:30]]
+        inner = [s for s in sentences(block.text)[1:] if ":" in s[:30] and is_read_also(s, pats)]
         if inner:
             yield Flag(
                 evidence=block.text,
