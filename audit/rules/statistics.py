@@ -296,7 +296,8 @@ def unsourced(block: Block, pats: _Patterns | None = None) -> Iterator[tuple[str
     units = _units(block.text, pats)
     for i, unit in enumerate(units):
         sentence = block.text[unit.start : unit.end]
-        match = pats.statistic.search(sentence)
+        # Every statistic has a figure: a sentence without a digit is not scanned.
+        match = pats.statistic.search(sentence) if _has_digit(sentence) else None
         if match is None:
             continue
         if _is_sourced(block, units, i, unit.start + match.start(), pats):
@@ -334,21 +335,40 @@ def unsourced_amount(article: Article, config: AuditConfig) -> Iterator[Flag]:
         yield from _check(article, config, percent=False)
 
 
-def _check(article: Article, config: AuditConfig, percent: bool) -> Iterator[Flag]:
+#: AQ401 and AQ402 share one pass per article: (article, config, its unsourced statistics).
+_LAST: tuple[Article, AuditConfig, list[tuple[Block, str, str]]] | None = None
+
+
+def _unsourced_in(article: Article, config: AuditConfig) -> list[tuple[Block, str, str]]:
+    """``(block, sentence, statistic)`` for every unsourced statistic of the article.
+    The last result is remembered (by identity) so the two rules scan once."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is article and last[1] is config:
+        return last[2]
     kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "list_item", "quote"]))
+    pats = _patterns()
+    found = [
+        (block, sentence, stat)
+        for block in article.blocks
+        if block.kind in kinds
+        for sentence, stat in unsourced(block, pats)
+    ]
+    _LAST = (article, config, found)
+    return found
+
+
+def _check(article: Article, config: AuditConfig, percent: bool) -> Iterator[Flag]:
     max_chars = int(config.threshold(FAMILY, "max_sentence_chars", 1000))
     pats = _patterns()
-    for block in article.blocks:
-        if block.kind not in kinds:
+    for block, sentence, stat in _unsourced_in(article, config):
+        if bool(_PERCENT_HINT.search(stat.casefold())) != percent or len(sentence) > max_chars:
             continue
-        for sentence, stat in unsourced(block, pats):
-            if bool(_PERCENT_HINT.search(stat.casefold())) != percent or len(sentence) > max_chars:
-                continue
-            if not percent and not pats.magnitude.search(stat):
-                continue  # a price ("$125") is a fact about one thing, not a statistic
-            where = "a percentage" if percent else "an amount"
-            yield Flag(
-                evidence=sentence,
-                message=f"Statistic '{stat}' ({where}) has no source in the sentence, paragraph or a quote",
-                block=block.index,
-            )
+        if not percent and not pats.magnitude.search(stat):
+            continue  # a price ("$125") is a fact about one thing, not a statistic
+        where = "a percentage" if percent else "an amount"
+        yield Flag(
+            evidence=sentence,
+            message=f"Statistic '{stat}' ({where}) has no source in the sentence, paragraph or a quote",
+            block=block.index,
+        )
