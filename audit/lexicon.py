@@ -162,7 +162,9 @@ class PhrasePattern:
     Python's regex engine tries every alternative at every position, which makes a
     lexicon of hundreds of cues slow on long paragraphs. A text can only match if it
     holds the first word of some phrase (or, for Thai, the phrase itself), so most
-    paragraphs are turned away by one set intersection before the regex runs.
+    paragraphs are turned away by one set intersection before the regex runs. An
+    anchored :meth:`match` is the exception: tried at one position, the regex is
+    cheaper than the prefilter, so it runs first.
     """
 
     def __init__(self, regex: re.Pattern[str], first_words: frozenset[str], substrings: tuple[str, ...]):
@@ -184,7 +186,6 @@ class PhrasePattern:
         return next(self.finditer(text), None)
 
     def match(self, text: str) -> re.Match[str] | None:
-        # Anchored, the regex is cheaper than the prefilter: it runs first.
         found = self.regex.match(text)
         return found if found is not None and self.may_match(text) else None
 
