@@ -215,18 +215,6 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
         ):
             blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=article_lang))
             continue
-        if (
-            dominant_script(block_text) == script
-            and language.letter_count(block_text) < language.MIN_BLOCK_LETTERS
-        ):
-            # Too short for language_mixing to flag, in the article's own script: not
-            # worth a langdetect call (the most common one left). Plain function words
-            # still name its language (the rule counts such blocks to tell a bilingual
-            # article from one stray block); otherwise it is left undetermined.
-            found_code = language.lexicon_language(block_text)
-            short_lang = language.resolve(found_code, article_lang) if found_code else None
-            blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=short_lang))
-            continue
         found = language.detect(block_text)
         # An unsure guess (a list of names, a language langdetect has no profile for)
         # is left undetermined rather than reported as another language.

@@ -20,9 +20,6 @@ DetectorFactory.seed = 0
 
 #: Blocks shorter than this (in letters) are not judged: langdetect guesses wildly.
 MIN_LETTERS = 40
-#: A block in the article's script shorter than this (in letters) is not sent to
-#: langdetect: language_mixing does not judge blocks under 80 letters.
-MIN_BLOCK_LETTERS = 80
 #: A block's detected language is kept only at this probability or above.
 MIN_BLOCK_CONFIDENCE = 0.9
 #: langdetect reads at most this many characters; more buys no accuracy.
@@ -195,16 +192,6 @@ def clearly_in(text: str, lang: str | None, min_share: float = 0.12) -> bool:
     if hits / len(tokens) < min_share:
         return False
     return _outnumbers_rivals(tokens, hits, lang)
-
-
-def lexicon_language(text: str, min_share: float = 0.25) -> str | None:
-    """The language :func:`clearly_in` vouches for, among those with a lexicon,
-    when they all belong to one family (Indonesian and Malay vouch together);
-    otherwise ``None``. Names a short block's language without langdetect, so it
-    asks for twice the share of function words: one "or" among eight names
-    ("Coach Yeng Guiao, Rain or Shine Elasto Painters") is not English."""
-    found = [code for code in _distinctive_words_by_language() if clearly_in(text, code, min_share)]
-    return found[0] if found and len({family(code) for code in found}) == 1 else None
 
 
 def article_vocabulary(body: str, lang: str | None, size: int = 40) -> frozenset[str]:
