@@ -131,7 +131,13 @@ class ArticleText:
 #: Signals :func:`paragraph_off_topic` computes only for a paragraph that could
 #: still pass the threshold: its cosines with each other paragraph, the headline
 #: and the prefix space, most of the rule's cost. Each lies between 0 and 1.
-DEFERRED_SIGNALS = ("closest", "neighbour", "headline", "cohesion_prefix")
+#: Signal name -> the :class:`~audit.cohesion.Cohesion` field it reads.
+DEFERRED_SIGNALS: dict[str, str] = {
+    "closest": "closest",
+    "neighbour": "neighbour",
+    "headline": "headline",
+    "cohesion_prefix": "loo_prefix",
+}
 
 
 def first_signals(
@@ -170,13 +176,7 @@ def signals(
 
 
 def _with_cosines(first: dict[str, float], cohesion: Cohesion) -> dict[str, float]:
-    return {
-        **first,
-        "closest": cohesion.closest,
-        "neighbour": cohesion.neighbour,
-        "headline": cohesion.headline,
-        "cohesion_prefix": cohesion.loo_prefix,
-    }
+    return {**first, **{name: getattr(cohesion, field) for name, field in DEFERRED_SIGNALS.items()}}
 
 
 def _score(sig: dict[str, float], weights: dict[str, float]) -> float:
