@@ -170,11 +170,21 @@ def _attribution_tail(text: str, max_words: int) -> bool:
     tokens = words(tail)
     if _INNER_END.search(tail) or not tokens:
         return False
-    if len(tokens) > max_words:
-        cues = _reporting_cues()
-        credit = closes[-1].group().rstrip()[-1] in "-–—"
-        if len(tokens) > 2 * max_words or not (credit or (cues is not None and cues.search(tail))):
-            return False
+    cues = _reporting_cues()
+    credit = closes[-1].group().rstrip()[-1] in "-–—"
+    reported = cues is not None and cues.search(tail) is not None
+    if (
+        "," in closes[-1].group()
+        and not (credit or reported)
+        and (len(tokens) >= 4 or all(t[0].isupper() for t in _TOKEN.findall(tail)))
+    ):
+        # A quote closed on a comma awaits its "said": '...," Boudreau' and
+        # '...," Chad Hawk, vice president of PMG' stop before it. One to three words
+        # that are not all names may hold a reporting verb we do not list ('," someone
+        # joked', '", so Haustein').
+        return False
+    if len(tokens) > max_words and (len(tokens) > 2 * max_words or not (credit or reported)):
+        return False
     # '..." But mostly they' is narrative; '...," said the vice president of' is cut.
     return tokens[0] not in _dangling_words(None) and tokens[-1] not in _dangling_words(None)
 
