@@ -572,35 +572,55 @@ DE = (
 )
 
 
+def third_of_four(paragraphs: tuple[str, ...], line: str, language: str = "en") -> list:
+    """AQ5 findings for ``line`` set third among four punctuated paragraphs."""
+    return findings(article(*paragraphs[:2], line, *paragraphs[2:], language=language))
+
+
 def test_a_quote_closed_on_a_comma_without_its_reporting_verb_is_a_cut_english_indonesian_german():
     # A quotation closed on a comma awaits its "said": a bare name, or a speaker and
     # title with no verb, stops before it.
-    cut_en = "“The pumps are working again and the water is going down slowly in the old city,” Somchai"
-    titled_en = (
-        "“The pumps are working again and the water is going down slowly in the old city,” Somchai "
-        "Wongsawat, head of the district's flood office"
-    )
-    cut_id = (
-        "“Kami akan terus memantau harga beras di pasar tradisional setiap hari,” Budi Santoso, Kepala "
-        "Dinas Perdagangan"
-    )
-    cut_de = (
-        "„Wir haben den Fluss noch nie so hoch gesehen und sind nicht vorbereitet“, hatten die Lehrer ihr"
-    )
-    for line in (cut_en, titled_en):
-        assert findings(article(EN[0], EN[1], line, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, line)]
-    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
-        ("truncated_text", "AQ501", 2, cut_id)
+    cuts = [
+        (
+            EN,
+            "en",
+            "“The pumps are working again and the water is going down slowly in the old city,” Somchai",
+        ),
+        (
+            EN,
+            "en",
+            "“The pumps are working again and the water is going down slowly in the old city,” Somchai "
+            "Wongsawat, head of the district's flood office",
+        ),
+        (
+            ID,
+            "id",
+            "“Kami akan terus memantau harga beras di pasar tradisional setiap hari,” Budi Santoso, Kepala "
+            "Dinas Perdagangan",
+        ),
+        (
+            DE,
+            "de",
+            "„Wir haben den Fluss noch nie so hoch gesehen und sind nicht vorbereitet“, hatten die Lehrer ihr",
+        ),
     ]
-    assert findings(article(DE[0], DE[1], cut_de, DE[2], DE[3], language="de")) == [
-        ("truncated_text", "AQ501", 2, cut_de)
-    ]
+    for paragraphs, language, line in cuts:
+        assert third_of_four(paragraphs, line, language) == [("truncated_text", "AQ501", 2, line)], line
 
 
 def test_a_short_attribution_with_a_verb_we_do_not_list_is_not_a_cut_english_german_indonesian():
-    joked = "“Staying dry in this city is the real meaning of a happy December for all of us,” someone joked"
-    so_de = "„Wir haben den Fluss noch nie so hoch gesehen und sind nicht vorbereitet“, so Haustein"
-    tutur = "“Kami akan terus memantau harga beras di pasar tradisional setiap hari,” tuturnya singkat"
-    assert findings(article(EN[0], EN[1], joked, EN[2], EN[3])) == []
-    assert findings(article(DE[0], DE[1], so_de, DE[2], DE[3], language="de")) == []
-    assert findings(article(ID[0], ID[1], tutur, ID[2], ID[3], language="id")) == []
+    kept = [
+        (
+            EN,
+            "en",
+            "“Staying dry in this city is the real meaning of a happy December for all of us,” someone joked",
+        ),
+        (DE, "de", "„Wir haben den Fluss noch nie so hoch gesehen und sind nicht vorbereitet“, so Haustein"),
+        (
+            ID,
+            "id",
+            "“Kami akan terus memantau harga beras di pasar tradisional setiap hari,” tuturnya singkat",
+        ),
+    ]
+    for paragraphs, language, line in kept:
+        assert third_of_four(paragraphs, line, language) == [], line
