@@ -8,10 +8,11 @@ full :class:`~audit.model.Finding` records so no rule repeats its own metadata.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from audit.model import FINDING_TYPES, Article, Finding, Severity
 
@@ -34,6 +35,24 @@ class Flag:
 
 
 CheckFn = Callable[["Article", "AuditConfig"], Iterable[Flag]]
+T = TypeVar("T")
+
+
+def shared_pass(compute: Callable[[Article, AuditConfig], T]) -> Callable[[Article, AuditConfig], T]:
+    """One pass over an article shared by the rules of a family (AQ201 and AQ202
+    compare paragraphs once, AQ401 and AQ402 scan for statistics once): the last
+    result is remembered, by identity of the article and the configuration."""
+    last: list[tuple[Article, AuditConfig, T]] = []
+
+    @functools.wraps(compute)
+    def shared(article: Article, config: AuditConfig) -> T:
+        if last and last[0][0] is article and last[0][1] is config:
+            return last[0][2]
+        result = compute(article, config)
+        last[:] = [(article, config, result)]
+        return result
+
+    return shared
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from audit import registry
-from audit.config import AuditConfig, ConfigError, load_config
+from audit.config import AuditConfig, ConfigError, default_config, load_config
 from audit.engine import audit_article
 from audit.model import FINDING_TYPES, Article, Block
-from audit.registry import Flag, Rule, all_rules, register
+from audit.registry import Flag, Rule, all_rules, register, shared_pass
 
 
 def _article(*texts: str, title: str = "Harga beras naik di pasar tradisional") -> Article:
@@ -113,3 +113,25 @@ def test_awkward_articles_never_raise(texts):
     result = audit_article(_article(*texts))
     assert not [f for f in result.findings if f.rule == "AQ000"]
     assert 0 <= result.score <= 100
+
+
+def test_a_shared_pass_runs_once_per_article_and_configuration():
+    calls: list[str] = []
+
+    @shared_pass
+    def scan(article, config):
+        calls.append(article.title)
+        return [b.text for b in article.blocks]
+
+    first = Article(
+        url=None, title="Satu", blocks=(Block(0, "paragraph", "Harga cabai naik."),), language="id"
+    )
+    second = Article(
+        url=None, title="Dua", blocks=(Block(0, "paragraph", "Presyo ng bigas."),), language="tl"
+    )
+    config = default_config()
+    assert scan(first, config) == scan(first, config) == ["Harga cabai naik."]
+    assert calls == ["Satu"]  # AQ401 then AQ402 on the same article: one scan
+    assert scan(second, config) == ["Presyo ng bigas."]
+    scan(second, load_config(override={"rules": {"select": ["AQ4"]}}))
+    assert calls == ["Satu", "Dua", "Dua"]  # another article or configuration: scanned afresh

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from audit.config import AuditConfig
 from audit.model import Article, Block
-from audit.registry import Flag, register
+from audit.registry import Flag, register, shared_pass
 from audit.similarity import changed_words, char_ngrams, jaccard, word_shingles
 from audit.text import normalize, unpunctuated_script, words
 
@@ -144,20 +144,11 @@ def _shingles(norm: str) -> frozenset:
     return word_shingles(words(norm))
 
 
-#: AQ201 and AQ202 share one comparison pass per article: (article, config, result).
-_LAST: tuple[Article, AuditConfig, list[Repeat]] | None = None
-
-
+@shared_pass
 def find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
-    """Every later block that repeats an earlier candidate, minus layout runs.
-    The last result is remembered (by identity) so the two rules compare once."""
-    global _LAST
-    last = _LAST
-    if last is not None and last[0] is article and last[1] is config:
-        return last[2]
-    repeats = _find_repeats(article, config)
-    _LAST = (article, config, repeats)
-    return repeats
+    """Every later block that repeats an earlier candidate, minus layout runs
+    (computed once for AQ201 and AQ202)."""
+    return _find_repeats(article, config)
 
 
 def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:

@@ -39,7 +39,7 @@ from functools import lru_cache
 from audit import lexicon
 from audit.config import AuditConfig
 from audit.model import Article, Block
-from audit.registry import Flag, register
+from audit.registry import Flag, register, shared_pass
 from audit.text import LATIN_LETTERS, sentences
 
 FAMILY = "unsourced_statistic"
@@ -335,27 +335,18 @@ def unsourced_amount(article: Article, config: AuditConfig) -> Iterator[Flag]:
         yield from _check(article, config, percent=False)
 
 
-#: AQ401 and AQ402 share one pass per article: (article, config, its unsourced statistics).
-_LAST: tuple[Article, AuditConfig, list[tuple[Block, str, str]]] | None = None
-
-
+@shared_pass
 def _unsourced_in(article: Article, config: AuditConfig) -> list[tuple[Block, str, str]]:
-    """``(block, sentence, statistic)`` for every unsourced statistic of the article.
-    The last result is remembered (by identity) so the two rules scan once."""
-    global _LAST
-    last = _LAST
-    if last is not None and last[0] is article and last[1] is config:
-        return last[2]
+    """``(block, sentence, statistic)`` for every unsourced statistic of the article
+    (computed once for AQ401 and AQ402)."""
     kinds = set(config.threshold(FAMILY, "block_kinds", ["paragraph", "list_item", "quote"]))
     pats = _patterns()
-    found = [
+    return [
         (block, sentence, stat)
         for block in article.blocks
         if block.kind in kinds
         for sentence, stat in unsourced(block, pats)
     ]
-    _LAST = (article, config, found)
-    return found
 
 
 def _check(article: Article, config: AuditConfig, percent: bool) -> Iterator[Flag]:
