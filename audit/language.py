@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-from audit.text import dominant_script
+from audit.text import dominant_script, letter_count
 
 DetectorFactory.seed = 0
 
@@ -25,7 +25,6 @@ MIN_BLOCK_CONFIDENCE = 0.9
 #: langdetect reads at most this many characters; more buys no accuracy.
 MAX_CHARS = 600
 
-_NOT_LETTER = re.compile(r"[\W\d_]+")
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 #: Languages langdetect cannot tell apart that we treat as one family.
@@ -37,12 +36,6 @@ def family(code: str | None) -> str | None:
     if code is None:
         return None
     return FAMILIES.get(code, code)
-
-
-def letter_count(text: str) -> int:
-    """Letters of a text: what is left once the runs of anything else are dropped
-    (one pass per word, not one list item per letter)."""
-    return len(_NOT_LETTER.sub("", text))
 
 
 def _mostly_upper(text: str) -> bool:
@@ -274,9 +267,10 @@ def confirmed_declaration(body: str, declared: list[str]) -> str | None:
     (:func:`clearly_in` on the first 2,000 characters); otherwise ``None``, and
     the caller asks langdetect. Agreeing with the page's own declaration spares
     the one langdetect call per article (about half of all language cost), and
-    function words are the surer judge where langdetect is unsure: on the 1,900
-    pages we checked, the two disagreed only where langdetect's best guess had
-    a probability of 0.57, and each time the declaration was right. A template's
+    function words are the surer judge where langdetect is unsure: on the 1,904
+    corpus and evaluation pages where a declaration was confirmed, the two
+    disagreed on 3, each where langdetect's best guess had a probability of
+    0.57, and each time the declaration was right. A template's
     wrong default (``lang="en"`` on a Malay page) is not confirmed."""
     for tag in declared:
         code = from_tag(tag)

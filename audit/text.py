@@ -98,6 +98,12 @@ _NOT_LATIN = re.compile(f"[^{LATIN_LETTERS}]+")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
+def letter_count(text: str) -> int:
+    """Letters of a text: what is left once the runs of anything else are dropped
+    (one pass per word, not one list item per letter)."""
+    return len(_NOT_LETTER.sub("", text))
+
+
 def dominant_script(text: str) -> str:
     """The dominant script of a text ("LATIN", "ARABIC", "DEVANAGARI"...), from
     its first 400 characters. Letters are counted with regexes (ASCII text's are

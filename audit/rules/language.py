@@ -29,10 +29,10 @@ from pathlib import Path
 
 from audit import lexicon
 from audit.config import AuditConfig
-from audit.language import family, family_function_words, letter_count
+from audit.language import family, family_function_words
 from audit.model import Article, Block
 from audit.registry import Flag, register
-from audit.text import sentences, words
+from audit.text import letter_count, sentences, words
 
 FAMILY = "language_mixing"
 #: A block in no language we can name (BCP 47 "und"), yet clearly not the article's.
