@@ -70,6 +70,7 @@ class Label:
     defects: tuple[dict[str, Any], ...]
     negatives: tuple[dict[str, Any], ...]
     url: str | None = None
+    base: str | None = None
 
     @property
     def clean(self) -> bool:
@@ -103,7 +104,12 @@ def load_labels(path: Path) -> list[Label]:
             entries[key] = tuple(items)
         labels.append(
             Label(
-                data["page"], data.get("language"), entries["defects"], entries["negatives"], data.get("url")
+                data["page"],
+                data.get("language"),
+                entries["defects"],
+                entries["negatives"],
+                data.get("url"),
+                data.get("base"),
             )
         )
     return labels
@@ -319,6 +325,22 @@ def evaluate(labels: list[Label], results: list[PageResult]) -> tuple[dict[str, 
     return report, outcomes
 
 
+def evaluate_folds(labels: list[Label], results: list[PageResult], k: int) -> dict[str, Any]:
+    """Score each cross-site fold apart (see :mod:`audit.folds`), with the mean and the worst fold."""
+    from audit.folds import assign_folds, site_of, summarise
+
+    sites = [site_of(lab.url, lab.base, lab.page) for lab in labels]
+    fold_of = assign_folds(sites, k)
+    per_fold = []
+    for fold in range(k):
+        picked = [i for i, site in enumerate(sites) if fold_of[site] == fold]
+        report, _ = evaluate([labels[i] for i in picked], [results[i] for i in picked])
+        report["fold"] = fold
+        report["sites"] = sorted({sites[i] for i in picked})
+        per_fold.append(report)
+    return {"k": k, "sites": len(fold_of), "per_fold": per_fold, **summarise(per_fold)}
+
+
 # -- output ---------------------------------------------------------------------------
 
 
@@ -365,6 +387,39 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_folds(folds: dict[str, Any]) -> str:
+    """Per-fold precision and recall of each type, then the mean and the worst fold."""
+    k = folds["k"]
+    head = f"{'type':<22}{'':<4}" + "".join(f"{'fold ' + str(f):>8}" for f in range(k))
+    lines = [
+        f"cross-site folds: {folds['sites']} sites in {k} folds (pages: "
+        + ", ".join(str(r["labels"]) for r in folds["per_fold"])
+        + ")",
+        "",
+        head + f"{'mean':>8}{'worst':>8}",
+    ]
+    metrics = (("P", "precision"), ("R", "recall"), ("ctl", "controls_flagged_rate"))
+    for kind in folds["worst"]["types"]:
+        for short, metric in metrics:
+            values = [r["types"][kind][metric] for r in folds["per_fold"]]
+            if all(v is None for v in values) or (metric == "controls_flagged_rate" and not any(values)):
+                continue
+            lines.append(
+                f"{kind if short == 'P' else '':<22}{short:<4}"
+                + "".join(f"{_fmt(v):>8}" for v in values)
+                + f"{_fmt(folds['mean']['types'][kind][metric]):>8}"
+                + f"{_fmt(folds['worst']['types'][kind][metric]):>8}"
+            )
+    values = [r["false_flags_per_100_clean_pages"] for r in folds["per_fold"]]
+    lines.append(
+        f"{'false flags/100 clean':<26}"
+        + "".join(f"{'-' if v is None else f'{v:.1f}':>8}" for v in values)
+        + f"{folds['mean']['false_flags_per_100_clean_pages']:>8.1f}"
+        + f"{folds['worst']['false_flags_per_100_clean_pages']:>8.1f}"
+    )
+    return "\n".join(lines)
+
+
 def _details(outcomes: Iterable[PageOutcome]) -> Iterator[str]:
     for o in outcomes:
         if o.missed or o.false_flags or o.controls_flagged:
@@ -390,6 +445,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="score only the first N pages (quick checks)")
     parser.add_argument("--details", metavar="FILE", help="write each page's misses and false flags as JSONL")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        metavar="K",
+        help="also split the pages by site into K folds and report each fold, the mean and the worst",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -412,12 +473,24 @@ def run(args: argparse.Namespace) -> int:
     if not labels:
         print(f"newsaudit eval: {path}: no labelled pages", file=sys.stderr)
         return 2
+    if args.folds is not None:
+        from audit.folds import assign_folds, site_of
+
+        try:  # fail before the long audit, not after it
+            assign_folds([site_of(lab.url, lab.base, lab.page) for lab in labels], args.folds)
+        except ValueError as exc:
+            print(f"newsaudit eval: {exc}", file=sys.stderr)
+            return 2
     results = audit_pages(labels, path.parent, max(1, args.jobs), args.config, progress=not args.quiet)
     report, outcomes = evaluate(labels, results)
+    if args.folds is not None:
+        report["folds"] = evaluate_folds(labels, results, args.folds)
     if args.details:
         Path(args.details).write_text("".join(line + "\n" for line in _details(outcomes)), encoding="utf-8")
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
+        if "folds" in report:
+            print("\n" + format_folds(report["folds"]))
     return 0

@@ -16,24 +16,27 @@ import pytest
 from audit.evaluate import Flagged, Label, LabelError, PageResult, evaluate, load_labels, overlaps
 from tests.paths import CLI, shared_path
 
-#: Minimum precision / recall per type on ../shared/evalset (None = not gated yet).
-#: Issue 3 targets: repeated_heading, duplicate_paragraph >= 0.95/0.95;
-#: off_topic_paragraph >= 0.85/0.80; truncated_text, language_mixing, boilerplate
-#: >= 0.85/0.80; unsourced_statistic recall >= 0.85 with <= 10% of controls flagged.
+#: The gate reads the *worst* of this many cross-site folds (issue 13), not the pooled figure.
+GATE_FOLDS = 5
+#: Minimum precision / recall per type on the worst fold of ../shared/evalset (None = not gated),
+#: a little under what is measured. Issue 13 targets (worst fold): repeated_heading and
+#: duplicate_paragraph >= 0.95/0.95; off_topic_paragraph >= 0.85/0.85; truncated_text >= 0.85/0.80;
+#: language_mixing and boilerplate >= 0.90/0.90; unsourced_statistic recall >= 0.90 with <= 5% of
+#: controls flagged. Raise a floor when a rule legitimately improves; never lower one to land a change.
 FLOORS: dict[str, dict[str, float | None]] = {
-    "unsourced_statistic": {"precision": None, "recall": 0.93},
-    "language_mixing": {"precision": 0.96, "recall": 0.92},
-    "boilerplate": {"precision": 0.85, "recall": 0.97},
-    "repeated_heading": {"precision": 0.98, "recall": 0.95},
-    "duplicate_paragraph": {"precision": 0.94, "recall": 0.95},
-    "off_topic_paragraph": {"precision": 0.86, "recall": 0.79},
-    "truncated_text": {"precision": 0.84, "recall": 0.78},
+    "unsourced_statistic": {"precision": None, "recall": 0.95},
+    "language_mixing": {"precision": 0.96, "recall": 0.90},
+    "boilerplate": {"precision": 0.70, "recall": 0.96},
+    "repeated_heading": {"precision": 0.97, "recall": 0.92},
+    "duplicate_paragraph": {"precision": 0.89, "recall": 0.89},
+    "off_topic_paragraph": {"precision": 0.86, "recall": 0.73},
+    "truncated_text": {"precision": 0.78, "recall": 0.72},
 }
-#: Ceilings on the share of sourced controls flagged, per type.
-MAX_CONTROLS_FLAGGED = {"unsourced_statistic": 0.03}
-#: Ceiling on false flags per 100 clean pages, all types: issue 3's target. Measured 4.35.
-MAX_FALSE_FLAGS_PER_100_CLEAN: float | None = 5.0
-#: Ceiling per type on flags per 100 clean pages, for non-genuine types already tuned.
+#: Ceilings on the share of sourced controls flagged, per type, on the worst fold.
+MAX_CONTROLS_FLAGGED = {"unsourced_statistic": 0.05}
+#: Ceiling on false flags per 100 clean pages on the worst fold (issue 13's target is 5; measured 7.7).
+MAX_FALSE_FLAGS_PER_100_CLEAN: float | None = 8.0
+#: Ceiling per type on flags per 100 clean pages (all folds pooled), for non-genuine types already tuned.
 MAX_CLEAN_FLAGS_PER_100 = {"language_mixing": 3.0}
 
 
@@ -188,23 +191,28 @@ def test_missing_labels_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_evaluation_gate() -> None:
     labels = shared_path("evalset", "labels.jsonl")
     done = subprocess.run(
-        [str(CLI), "eval", str(labels), "--json", "--quiet", "--jobs", "2"], capture_output=True, text=True
+        [str(CLI), "eval", str(labels), "--json", "--quiet", "--jobs", "2", "--folds", str(GATE_FOLDS)],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
+    worst = report["folds"]["worst"]
     failures = []
     for kind, floors in FLOORS.items():
-        scores = report["types"][kind]
+        scores = worst["types"][kind]
         for metric, floor in floors.items():
             if floor is not None and (scores[metric] or 0.0) < floor:
-                failures.append(f"{kind} {metric} {scores[metric]} < {floor}")
+                failures.append(f"{kind} {metric} (worst fold) {scores[metric]} < {floor}")
     for kind, ceiling in MAX_CONTROLS_FLAGGED.items():
-        rate = report["types"][kind]["controls_flagged_rate"]
+        rate = worst["types"][kind]["controls_flagged_rate"]
         if rate is not None and rate > ceiling:
-            failures.append(f"{kind}: {rate:.1%} of controls flagged > {ceiling:.0%}")
-    per_100 = report["false_flags_per_100_clean_pages"]
+            failures.append(f"{kind}: {rate:.1%} of controls flagged on the worst fold > {ceiling:.0%}")
+    per_100 = worst["false_flags_per_100_clean_pages"]
     if MAX_FALSE_FLAGS_PER_100_CLEAN is not None and per_100 > MAX_FALSE_FLAGS_PER_100_CLEAN:
-        failures.append(f"{per_100} false flags per 100 clean pages > {MAX_FALSE_FLAGS_PER_100_CLEAN}")
+        failures.append(
+            f"{per_100} false flags per 100 clean pages on the worst fold > {MAX_FALSE_FLAGS_PER_100_CLEAN}"
+        )
     for kind, ceiling in MAX_CLEAN_FLAGS_PER_100.items():
         rate = 100 * report["clean_page_flags_by_type"].get(kind, 0) / report["clean_pages"]
         if rate > ceiling:
