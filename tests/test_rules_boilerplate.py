@@ -236,3 +236,29 @@ def test_thai_verb_inside_a_clause_is_not_a_call_to_action() -> None:
 )
 def test_a_writers_bio_is_not_a_call_to_action(language: str, line: str) -> None:
     assert findings(article(language, line)) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "line", "after"),
+    [
+        (
+            "id",
+            "Polisi masih menyelidiki penyebab kebakaran gudang di kawasan industri itu pada Senin malam.",
+            "(Baca juga: Gudang Plastik di Bekasi Terbakar, Dua Pekerja Luka)",
+            "Petugas pemadam kebakaran membutuhkan empat jam untuk memadamkan api. Kerugian belum dihitung.",
+        ),
+        (
+            "en",
+            "The council voted on Tuesday to close the old bridge to trucks until repairs are finished.",
+            "(Read more: Residents protest bridge closure plan)",
+            "Engineers said the steel beams had corroded badly over the winter. Work starts in May.",
+        ),
+    ],
+)
+def test_link_line_glued_into_a_paragraph_is_the_evidence_not_the_paragraph(
+    language: str, before: str, line: str, after: str
+) -> None:
+    text = f"{before} {line} {after}"
+    result = audit_article(article(language, text), ONLY)
+    assert [(f.rule, f.severity, f.evidence) for f in result.findings] == [("AQ701", "info", line)]
+    assert line in text  # the evidence is exact text of the block

@@ -79,6 +79,18 @@ def is_read_also(text: str, pats: _Patterns | None = None) -> bool:
     return match is not None
 
 
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _link_line(sentence: str) -> str:
+    """The link line alone: a bracketed "(Baca juga: ...)" ends at its bracket, not at the
+    next full stop, which lies in the story the extractor glued after it. The evidence is
+    then the filler an editor would delete, and still exact text of the block."""
+    closing = _CLOSING.get(sentence[:1])
+    end = sentence.find(closing) if closing else -1
+    return sentence[: end + 1] if end > 0 else sentence
+
+
 def _verb_up_front(text: str, pats: _Patterns, lead_words: int) -> bool:
     """An imperative at the start of the text or of one of its clauses."""
     if not pats.verbs:
@@ -127,9 +139,10 @@ def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
         # A link line the extractor glued into a paragraph: "... Baca juga: Judul lain".
         inner = [s for s in sentences(block.text)[1:] if ":" in s[:30] and is_read_also(s, pats)]
         if inner:
+            line = _link_line(inner[0])
             yield Flag(
-                evidence=block.text,
-                message=f"Paragraph contains a 'read also' link line ('{inner[0][:60]}')",
+                evidence=line,
+                message=f"Paragraph contains a 'read also' link line ('{line[:60]}')",
                 block=block.index,
                 severity="info",
             )
