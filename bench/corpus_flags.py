@@ -5,7 +5,10 @@ defect (say so in the README) or is too eager (fix it). This prints, per rule, t
 pages flagged (count and %) and the number of flags, then a seeded random sample of
 flags per rule to read by eye.
 
-    .venv/bin/python bench/corpus_flags.py [--jobs 2] [--samples 6] [--rules AQ4] [--json]
+    .venv/bin/python bench/corpus_flags.py [--jobs 2] [--samples 10] [--seed 0] [--rules AQ4] [--json]
+
+``--seed`` draws another sample (the README's judged samples name theirs); ``--json``
+carries the samples too, each with its page, language and evidence.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, help="only the first N pages of the manifest")
-    parser.add_argument("--samples", type=int, default=6, help="flags shown per rule")
+    parser.add_argument("--samples", type=int, default=10, help="random flags shown per rule")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random sample")
     parser.add_argument("--rules", default="AQ", help="only rules whose code starts with this")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     args = parser.parse_args(argv)
@@ -72,7 +76,17 @@ def main(argv: list[str] | None = None) -> int:
                 "flags": len(flags_by_rule.get(code, ())),
             }
         )
+    rng = random.Random(args.seed)
+    samples = {
+        t["rule"]: rng.sample(flags, min(args.samples, len(flags)))
+        for t in table
+        if (flags := flags_by_rule.get(t["rule"], []))
+    }
     if args.json:
+        for t in table:
+            t["samples"] = [
+                {"page": p, "language": lang, "evidence": e} for p, lang, e in samples.get(t["rule"], [])
+            ]
         print(json.dumps({"pages": len(rows), "audited": len(audited), "rules": table}, indent=2))
         return 0
 
@@ -85,13 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{t['rule']:<7}{t['symbol']:<31}{t['type']:<22}{t['pages']:>7}{t['percent']:>7.1f}%{t['flags']:>7}{mark}"
         )
-    rng = random.Random(0)
     for t in table:
-        flags = flags_by_rule.get(t["rule"], [])
-        if not flags:
+        if t["rule"] not in samples:
             continue
-        print(f"\n== {t['rule']} {t['symbol']}: sample of {min(args.samples, len(flags))} of {len(flags)}")
-        for page_id, lang, evidence in rng.sample(flags, min(args.samples, len(flags))):
+        print(f"\n== {t['rule']} {t['symbol']}: random sample of {len(samples[t['rule']])} of {t['flags']}")
+        for page_id, lang, evidence in samples[t["rule"]]:
             text = evidence if len(evidence) <= 220 else evidence[:217] + "..."
             print(f"  [{page_id} {lang}] {text}")
     return 0
