@@ -41,6 +41,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "boilerplate": ("read_also", "cta_verbs", "cta_objects", "cta_phrases", "cta_persons", "faq_headings"),
     "metadata": ("placeholder_authors",),
     "mixing": ("function_words",),
+    "sentences": ("abbreviations",),
 }
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -90,6 +91,8 @@ class Lexicon:
     faq_headings: tuple[str, ...] = ()
     placeholder_authors: tuple[str, ...] = ()
     function_words: tuple[str, ...] = ()
+    #: Abbreviations a full stop follows mid-sentence ("Dr.", "Jl."); case-sensitive.
+    abbreviations: tuple[str, ...] = ()
 
 
 def parse(data: dict, origin: str) -> Lexicon:
@@ -140,8 +143,9 @@ def union(lexicons: Iterable[Lexicon], language: str = "*") -> Lexicon:
     for lex in lexicons:
         for key, items in merged.items():
             for item in getattr(lex, key):
-                if item.casefold() not in seen[key]:
-                    seen[key].add(item.casefold())
+                folded = item if key == "abbreviations" else item.casefold()  # "dr" (dokter) beside "Dr"
+                if folded not in seen[key]:
+                    seen[key].add(folded)
                     items.append(item)
     return Lexicon(language=language, **{k: tuple(v) for k, v in merged.items()})
 

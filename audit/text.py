@@ -61,9 +61,46 @@ def cache_clear() -> None:
     folded_words.cache_clear()
 
 
-def sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (good enough for Latin-script news text)."""
-    parts = [p.strip() for p in _SENTENCE.split(text or "")]
+#: The word right before a full stop that may end a sentence ("... Dr." / "... W.").
+_WORD_BEFORE_STOP = re.compile(r"(?:^|\s|[(\[\"“‘])([^\W\d_][\w']*)\.$")
+
+
+@lru_cache(maxsize=16)
+def abbreviations(language: str | None = None) -> frozenset[str]:
+    """Abbreviations that a full stop follows without ending the sentence ("Dr.",
+    "Jl.", "TP."), from the lexicons' ``[sentences]`` tables: one language's, or the
+    union of all (a Malay report names "Prof." and "Jln." alike). Case matters:
+    "No. 5" is an abbreviation, "... said no." ends a sentence."""
+    from audit import lexicon  # lexicon imports this module
+
+    found = lexicon.load(language) if language else None
+    return frozenset(found.abbreviations if found else lexicon.combined().abbreviations)
+
+
+def _stop_is_abbreviation(head: str, known: frozenset[str]) -> bool:
+    """The full stop closing ``head`` belongs to an abbreviation or an initial
+    ("Sri W. Wahyuni", "Q. Hoàn Kiếm"), so no sentence ends there."""
+    match = _WORD_BEFORE_STOP.search(head)
+    if match is None:
+        return False
+    word = match.group(1)
+    return word in known or (len(word) == 1 and word.isupper())
+
+
+def sentences(text: str, language: str | None = None) -> list[str]:
+    """Split a paragraph into sentences (good enough for Latin-script news text).
+    A full stop after an abbreviation of ``language`` (all languages' by default)
+    or an initial does not end one: "Menurut Dr. Sri Wahyuni, ..." is one sentence."""
+    text = text or ""
+    known = abbreviations(language)
+    parts: list[str] = []
+    start = 0
+    for boundary in _SENTENCE.finditer(text):
+        if _stop_is_abbreviation(text[start : boundary.start()], known):
+            continue
+        parts.append(text[start : boundary.start()].strip())
+        start = boundary.end()
+    parts.append(text[start:].strip())
     return [p for p in parts if p]
 
 

@@ -314,3 +314,31 @@ def test_thai_figure_tacked_onto_a_quoted_paragraph_is_flagged_with_its_sentence
     assert findings(article(text, language="th")) == [
         ("unsourced_statistic", "AQ401", "ค่าครองชีพของชาวบ้านเพิ่มขึ้นประมาณร้อยละ 18 ในทุกอำเภอ")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph"),
+    [
+        (
+            "id",
+            "Menurut Dr. Sri Wahyuni, kepala dinas kesehatan setempat, prevalensi stunting turun 2,4 persen.",
+        ),
+        (
+            "tl",
+            "Ayon kay Prof. Jose Reyes ng UP Diliman, tumaas ng 12 porsiyento ang presyo ng bigas ngayong taon.",
+        ),
+        ("vi", "Theo PGS. TS. Nguyễn Văn An, giá nhà tại TP. Hồ Chí Minh đã tăng 15% trong năm nay."),
+        ("en", "According to Dr. Jane Moss of the city council, rents rose 12 percent in a year."),
+    ],
+)
+def test_a_source_named_with_a_title_abbreviation_sources_the_figure(language: str, paragraph: str) -> None:
+    # The full stop of "Dr." / "Prof." / "TP." does not end the sentence, so the
+    # cue before it still covers the figure after it.
+    assert findings(article(paragraph, language=language)) == []
+
+
+def test_an_abbreviation_does_not_hide_an_unsourced_figure_in_the_next_sentence() -> None:
+    paragraph = "Warga Jl. Merdeka No. 5 mengeluh. Harga beras naik 20 persen bulan ini."
+    assert [f[2] for f in findings(article(paragraph, language="id"))] == [
+        "Harga beras naik 20 persen bulan ini."
+    ]

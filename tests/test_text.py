@@ -24,3 +24,36 @@ def test_normalize_and_the_cache_can_be_cleared():
     text.cache_clear()
     assert text.normalize("Baca juga: Harga naik") == "baca juga harga naik"
     assert text.words("Ikuti kami") == ["ikuti", "kami"]
+
+
+def test_a_full_stop_after_an_abbreviation_or_initial_does_not_end_the_sentence():
+    assert text.sentences(
+        "Menurut Dr. Sri Wahyuni dari Puskesmas di Jl. Merdeka No. 5, kasus turun. Warga lega."
+    ) == ["Menurut Dr. Sri Wahyuni dari Puskesmas di Jl. Merdeka No. 5, kasus turun.", "Warga lega."]
+    assert text.sentences("Ayon kay Atty. Maria Santos ng Brgy. San Isidro, tama ito. Umalis siya.") == [
+        "Ayon kay Atty. Maria Santos ng Brgy. San Isidro, tama ito.",
+        "Umalis siya.",
+    ]
+    assert text.sentences("Theo PGS. TS. Trần Văn Bình, giá tại TP. Hồ Chí Minh tăng. Dân lo.") == [
+        "Theo PGS. TS. Trần Văn Bình, giá tại TP. Hồ Chí Minh tăng.",
+        "Dân lo.",
+    ]
+    assert text.sentences("The award went to Joko W. Widodo. Others left.") == [
+        "The award went to Joko W. Widodo.",
+        "Others left.",
+    ]
+
+
+def test_ordinary_words_before_a_full_stop_still_end_sentences():
+    # Case matters: "no." closing a sentence is not "No. 5"; a word that is no
+    # abbreviation ("Merdeka.") ends the sentence as before.
+    assert text.sentences("He said no. Then he left.") == ["He said no.", "Then he left."]
+    assert text.sentences("Mereka tinggal di Jalan Merdeka. Rumahnya kecil.") == [
+        "Mereka tinggal di Jalan Merdeka.",
+        "Rumahnya kecil.",
+    ]
+
+
+def test_abbreviations_come_from_one_language_or_all():
+    assert "Jl" in text.abbreviations("id") and "Jl" not in text.abbreviations("en")
+    assert {"Dr", "Jl", "Brgy", "TP"} <= text.abbreviations()
