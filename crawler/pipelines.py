@@ -37,6 +37,7 @@ from audit.extract import extract_article
 from audit.model import SCHEMA_VERSION, ExtractionFailure
 from audit.records import failure_record, feed_record, now_iso
 from crawler import lock as site_lock
+from crawler.health import HealthThresholds, assess
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
 from crawler.output import (
@@ -128,6 +129,22 @@ def build_report_if_available(run_dir: Path) -> Path | None:
         return None
     path = run_dir / "report.html"
     return path if path.exists() else None
+
+
+def run_health(summary: dict[str, Any], cfg: Any) -> dict[str, Any]:
+    """The run's health verdict (crawler.health): output and Redis losses first,
+    they say the run itself broke, then what the site gave."""
+    reason = str(summary["finish_reason"])
+    if reason.startswith("output_error"):
+        return {"status": "output_error", "reasons": [reason]}
+    if reason == "redis_unavailable":
+        return {"status": "redis_unavailable", "reasons": ["the shared Redis frontier was lost"]}
+    return assess(
+        summary,
+        HealthThresholds.from_mapping(cfg.health),
+        start_urls=cfg.start_urls,
+        allowed_domains=cfg.allowed_domains,
+    )
 
 
 class AuditPipeline:
@@ -430,7 +447,7 @@ class AuditPipeline:
         if self.output_error is not None:
             reason = f"output_error: {self.output_error}"
         summary = {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": schema.load_schema("run")["version"],
             "run_id": self.run_id,
             "site": self.site,
             "config": spider.cfg.path,
@@ -457,6 +474,12 @@ class AuditPipeline:
             self.output_failed(exc)
         if (self.run_dir / WARC_FILENAME).exists():
             summary["files"]["warc"] = WARC_FILENAME
+        summary["health"] = run_health(summary, spider.cfg)
+        level = logging.INFO if summary["health"]["status"] == "healthy" else logging.WARNING
+        spider.logger.log(
+            level, "newsaudit health: %s%s", summary["health"]["status"],
+            "".join(f"; {r}" for r in summary["health"]["reasons"]),
+        )  # fmt: skip
         status = "finished" if self.output_error is None else "output_error"
         self.store.finish_run(self.run_id, summary["counts"], reason, status=status)
         self.store.close()

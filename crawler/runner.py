@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import lock as site_lock
+from crawler.health import exit_code
 from crawler.output import new_run_id
 from crawler.siteconfig import SiteConfig
 from crawler.state import COUNT_KEYS, SqliteStore, StateError, default_state_path
@@ -245,4 +246,11 @@ def summarize(run_dir: Path) -> int:
     if total != counts["discovered"]:
         print(f"newsaudit: counts do not add up ({total} != {counts['discovered']})", file=sys.stderr)
         return 1
+    health = summary.get("health", {"status": "healthy", "reasons": []})
+    if health["status"] != "healthy":
+        code = exit_code(health)
+        print(f"newsaudit: unhealthy run ({health['status']}, exit {code}):", file=sys.stderr)
+        for reason in health["reasons"]:
+            print(f"  - {reason}", file=sys.stderr)
+        return code
     return 0

@@ -47,6 +47,8 @@ class SiteConfig:
     user_agent_contact: str = DEFAULT_CONTACT
     language_by_path: dict[str, str] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
+    #: ``[health]``: when a finished run counts as unhealthy (crawler.health).
+    health: dict[str, float] = field(default_factory=dict)
     path: str | None = None
 
     def language_for(self, url: str) -> str:
@@ -159,6 +161,7 @@ def from_mapping(data: dict[str, Any], origin: str = "<config>") -> SiteConfig:
         user_agent_contact=data.get("user_agent_contact", DEFAULT_CONTACT),
         language_by_path=dict(data.get("language_by_path", {})),
         audit=dict(data.get("audit", {})),
+        health=dict(data.get("health", {})),
         path=None if origin.startswith("<") else origin,
     )
 

@@ -28,7 +28,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from audit.records import now_iso
-from crawler import siteconfig
+from crawler import robotslog, siteconfig
 from crawler.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
@@ -221,6 +221,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        robotslog.install()
         if crawler.settings.frozen:  # e.g. a test crawler; Scrapy normally freezes them after this
             spider.logger.warning("settings already frozen; site politeness settings not applied")
         else:
