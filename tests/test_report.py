@@ -253,3 +253,30 @@ def test_capped_load_keeps_only_the_chosen_texts_in_memory(run_dir: Path, record
     ids = "//article[@class='article']/@id"
     assert capped.xpath(ids) == full.xpath(ids)
     assert len(capped.xpath("//mark")) == len(full.xpath("//mark"))
+
+
+def test_cards_of_a_crawl_use_its_run_json_counts_and_names(tmp_path: Path) -> None:
+    """Duplicates and robots-disallowed URLs are not "failed": the cards say what the
+    CLI and run.json say, and an unhealthy run says so with its reasons."""
+    run_dir = make_run(tmp_path, names=["en-council.html"])
+    meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    counts = {
+        "discovered": 12,
+        "articles": 1,
+        "unchanged": 5,
+        "duplicates": 2,
+        "filtered": 0,
+        "disallowed": 1,
+    }
+    meta["counts"] = {**counts, "failed": 2, "rejected": 1}
+    meta["health"] = {"status": "too_many_failures", "reasons": ["2 of 9 article URLs failed"]}
+    (run_dir / "run.json").write_text(json.dumps(meta), encoding="utf-8")
+    page = lxml_html.fromstring(build_report(run_dir).read_bytes())
+
+    def card(name: str) -> int:
+        return int(page.get_element_by_id(f"n-{name}").find_class("n")[0].text_content())
+
+    assert [card(k) for k in ("discovered", "articles", "unchanged", "duplicates", "disallowed", "failed")] == [
+        12, 1, 5, 2, 1, 2,
+    ]  # fmt: skip
+    assert "2 of 9 article URLs failed" in page.get_element_by_id("health").text_content()

@@ -175,6 +175,34 @@ def score_histogram(scores: list[int], width: int = 10) -> list[tuple[str, int]]
     return list(zip(labels, buckets, strict=True))
 
 
+#: A crawl's ``run.json`` counts, in its own order and words (crawler.state.COUNT_KEYS;
+#: the auditor does not import the crawler).
+CRAWL_COUNTS: tuple[tuple[str, str], ...] = (
+    ("discovered", "article URLs discovered"),
+    ("articles", "articles audited"),
+    ("unchanged", "unchanged since the last run"),
+    ("duplicates", "duplicates"),
+    ("filtered", "filtered"),
+    ("disallowed", "disallowed by robots.txt"),
+    ("failed", "failed"),
+    ("rejected", "rejected (schema)"),
+)
+
+
+def summary_cards(counts: dict[str, Any], audited: int, failed: int, rejected: int, crawled: int) -> list:
+    """``(id, number, label)`` of the cards: a crawl's run.json counts under its own
+    names when the run has them (so the report says what the CLI and run.json say:
+    duplicates and robots-disallowed URLs are not "failed"), else what the files hold."""
+    if all(_as_int(counts.get(key)) is not None for key, _ in CRAWL_COUNTS):
+        return [(key, counts[key], label) for key, label in CRAWL_COUNTS]
+    return [
+        ("crawled", crawled, "pages crawled"),
+        ("audited", audited, "articles audited"),
+        ("failed", failed, "failed"),
+        ("rejected", rejected, "rejected (schema)"),
+    ]
+
+
 def summary(run: RunData) -> dict[str, Any]:
     """The numbers at the top of the report; run.json counts win when present."""
     counts = run.meta.get("counts") if isinstance(run.meta.get("counts"), dict) else {}
@@ -197,7 +225,10 @@ def summary(run: RunData) -> dict[str, Any]:
                 by_site[site] += 1
     scores = [s for s in (_as_int(r.get("score")) for r in run.articles) if s is not None]
     failure_reasons = Counter(str(f.get("reason") or "unknown") for f in run.failures)
+    health = run.meta.get("health") if isinstance(run.meta.get("health"), dict) else None
     return {
+        "cards": summary_cards(counts, audited, failed, rejected, crawled),
+        "health": health,
         "crawled": crawled,
         "audited": audited,
         "failed": failed,
