@@ -28,10 +28,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml), and the record schema's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from audit.model import SCHEMA_VERSION
+
+    try:
+        installed = version("newsaudit")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "unknown"
+    return f"{installed} (record schema {SCHEMA_VERSION})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsaudit", description="Crawl, extract and audit news articles for content defects."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         try:

@@ -51,3 +51,12 @@ def test_rules_lists_every_code(capsys):
     rules = json.loads(capsys.readouterr().out)
     codes = [r["code"] for r in rules]
     assert codes == sorted(codes) and "AQ101" in codes and "AQ301" in codes
+
+
+def test_version_names_the_release_and_the_record_schema():
+    import subprocess
+
+    from tests.paths import CLI
+
+    done = subprocess.run([str(CLI), "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("newsaudit 0.") and "record schema 1." in done.stdout

@@ -18,7 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "run_dirs", nargs="*", metavar="RUN_DIR", type=Path, help="runs to serve (default: output/*)"
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8809, help="port (default 8809; 0 picks a free one)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8810,
+        help="port (default 8810, beside serve-demo 8808 and serve-faults 8809)",
+    )
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"decision store (default {DEFAULT_DB})")
     parser.add_argument(
         "--output", type=Path, default=Path("output"), help="where to find runs without RUN_DIR"
