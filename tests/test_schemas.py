@@ -75,3 +75,14 @@ def test_lone_surrogates_and_control_characters_serialise_to_valid_json():
     assert parsed["source"] == "odd\ufffdname.html"
     assert "\x00" in parsed["title"]
     assert errors("audit-report", parsed) == []
+
+
+def test_formats_are_checked_not_just_types():
+    """date-time and uri are enforced (jsonschema skips a format whose checker
+    library is missing, so this fails if the dependency goes)."""
+    from audit.schema import errors
+
+    failure = {"schema_version": "1.0", "url": "https://example.org/a", "reason": "timeout", "detail": "",
+               "at": "yesterday"}  # fmt: skip
+    assert any("date-time" in e for e in errors("failure", failure))
+    assert not errors("failure", {**failure, "at": "2026-12-05T08:15:00+07:00"})
