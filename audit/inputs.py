@@ -63,20 +63,56 @@ def read_file(path: str) -> bytes | ExtractionFailure:
     return data
 
 
-def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailure:
-    host = urlsplit(url).hostname or ""
+class _RefusedRedirect(Exception):
+    """A redirect hop that leaves the public web or http(s)."""
+
+    def __init__(self, failure: ExtractionFailure):
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+def _refusal(url: str, allow_private: bool, hop: str = "") -> ExtractionFailure | None:
+    """Why ``url`` may not be fetched, or ``None``: checked for the first URL and for
+    every redirect hop, since a public page can redirect to 127.0.0.1."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return ExtractionFailure("bad_redirect", f"{hop}{url}: only http and https are fetched")
+    host = parts.hostname or ""
     if not allow_private and _private_host(host):
         return ExtractionFailure(
             "private_address",
-            f"{host} resolves to a private/loopback address; pass --allow-private to audit it",
+            f"{hop}{host} resolves to a private/loopback address; pass --allow-private to audit it",
         )
+    return None
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to a URL that :func:`_refusal` accepts."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        refused = _refusal(newurl, self.allow_private, hop=f"redirected ({code}) from {req.full_url} to ")
+        if refused is not None:
+            raise _RefusedRedirect(refused)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailure:
+    refused = _refusal(url, allow_private)
+    if refused is not None:
+        return refused
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    opener = urllib.request.build_opener(_CheckedRedirects(allow_private))
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - scheme checked
+        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
             ctype = response.headers.get("Content-Type", "")
             if ctype and "html" not in ctype and "xml" not in ctype and "text" not in ctype:
                 return ExtractionFailure("not_html", f"Content-Type is {ctype}")
             data = response.read(MAX_HTML_BYTES + 1)
+    except _RefusedRedirect as exc:
+        return exc.failure
     except urllib.error.HTTPError as exc:
         return ExtractionFailure(f"http_{exc.code}", f"{url}: HTTP {exc.code} {exc.reason}")
     except (urllib.error.URLError, TimeoutError, OSError) as exc:

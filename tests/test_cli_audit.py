@@ -136,3 +136,47 @@ def test_seed_check_passes():
         pytest.skip("the console script is installed by `make install`")
     proc = subprocess.run([sys.executable, str(tool), str(cli)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def redirecting_server():
+    """127.0.0.1 answering /hop with a 302 to the Location given in the query."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            parts = urlsplit(self.path)
+            if parts.path == "/hop":
+                self.send_response(302)
+                self.send_header("Location", parse_qs(parts.query)["to"][0])
+                self.end_headers()
+                return
+            body = b"<html><body><article><h1>Jembatan baru</h1><p>Jembatan baru dibuka hari ini.</p></article></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_every_redirect_hop_is_checked_for_private_addresses(redirecting_server, monkeypatch):
+    from audit import inputs
+
+    # Pretend 127.0.0.1 is a public host, so only the hop to 127.0.0.2 is private.
+    monkeypatch.setattr(inputs, "_private_host", lambda host: host != "127.0.0.1")
+    port = redirecting_server.rsplit(":", 1)[1]
+    refused = inputs.fetch_url(f"{redirecting_server}/hop?to=http://127.0.0.2:{port}/secret")
+    assert refused.reason == "private_address" and "redirected (302)" in refused.detail
+    not_http = inputs.fetch_url(f"{redirecting_server}/hop?to=ftp://127.0.0.1/pub/x.html")
+    assert not_http.reason == "bad_redirect"
+    followed = inputs.fetch_url(f"{redirecting_server}/hop?to={redirecting_server}/page")
+    assert isinstance(followed, bytes) and b"Jembatan" in followed
