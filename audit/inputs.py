@@ -8,10 +8,12 @@ URLs pointing at private, loopback or link-local addresses are refused unless
 from __future__ import annotations
 
 import gzip
+import io
 import ipaddress
 import socket
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,9 +58,9 @@ def read_file(path: str) -> bytes | ExtractionFailure:
         return ExtractionFailure("unreadable", f"{path}: {exc.strerror}")
     if data[:2] == b"\x1f\x8b":
         try:
-            with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as gz:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
                 data = gz.read(MAX_HTML_BYTES + 1)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:  # a torn or corrupt stream
             return ExtractionFailure("bad_gzip", f"{path}: {exc}")
     return data
 

@@ -180,3 +180,14 @@ def test_every_redirect_hop_is_checked_for_private_addresses(redirecting_server,
     assert not_http.reason == "bad_redirect"
     followed = inputs.fetch_url(f"{redirecting_server}/hop?to={redirecting_server}/page")
     assert isinstance(followed, bytes) and b"Jembatan" in followed
+
+
+def test_a_corrupt_gzip_page_is_a_failure_record_not_a_traceback(tmp_path, capsys):
+    import gzip
+
+    packed = gzip.compress(("<html><body><p>" + "Berita banjir. " * 400 + "</p></body></html>").encode())
+    bad = tmp_path / "rusak.html.gz"
+    bad.write_bytes(packed[:20] + b"\xff" * 30 + packed[50:])  # the deflate stream broken mid-way
+    assert main(["audit", "--json", str(bad)]) in (0, 1)
+    record = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert record["failure"]["reason"] == "bad_gzip"

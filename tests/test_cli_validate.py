@@ -59,4 +59,6 @@ def test_version_names_the_release_and_the_record_schema():
     from tests.paths import CLI
 
     done = subprocess.run([str(CLI), "--version"], capture_output=True, text=True, check=False)
-    assert done.returncode == 0 and done.stdout.startswith("newsaudit 0.") and "record schema 1." in done.stdout
+    assert (
+        done.returncode == 0 and done.stdout.startswith("newsaudit 0.") and "record schema 1." in done.stdout
+    )
