@@ -110,6 +110,11 @@ class AuditConfig:
                 isinstance(v, str) and v.startswith("AQ") for v in value
             ):
                 raise ConfigError(f"{origin}: {key} must be a list of rule code prefixes like 'AQ1'")
+            unknown = [v for v in value if not _names_a_rule(v)]
+            if unknown:
+                raise ConfigError(
+                    f"{origin}: {key}: {unknown[0]!r} matches no rule (`newsaudit rules` lists the codes)"
+                )
         costs = data.get("score", {})
         for sev, cost in costs.items():
             if sev not in ("error", "warning", "info") or not isinstance(cost, int) or cost < 0:
@@ -118,6 +123,14 @@ class AuditConfig:
         if not isinstance(thresholds, dict) or not all(isinstance(v, dict) for v in thresholds.values()):
             raise ConfigError(f"{origin}: thresholds must be tables, one per rule family")
         return cls(tuple(select), tuple(ignore), dict(costs), copy.deepcopy(thresholds))
+
+
+def _names_a_rule(prefix: str) -> bool:
+    """A select/ignore entry that matches no rule code is a typo ("AQ999", "AQ40l"):
+    silently selecting nothing would switch rules off unnoticed."""
+    from audit.registry import all_rules  # the registry imports the rules, which import this module
+
+    return any(rule.code.startswith(prefix) for rule in all_rules())
 
 
 def load_defaults() -> dict[str, Any]:

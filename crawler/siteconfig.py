@@ -8,6 +8,7 @@ the file and the bad field (as a JSON pointer) instead of surfacing mid-crawl.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -113,12 +114,16 @@ def validate(data: Any, origin: str) -> None:
             missing = [r for r in err.validator_value if r not in (err.instance or {})]
             if missing:
                 where = _pointer([*err.absolute_path, missing[0]])
+        hint = ""
         if err.validator == "additionalProperties":
-            extra = [k for k in err.instance if k not in err.schema.get("properties", {})]
+            known = list(err.schema.get("properties", {}))
+            extra = [k for k in err.instance if k not in known]
             if extra:
                 where = _pointer([*err.absolute_path, extra[0]])
+                close = difflib.get_close_matches(extra[0], known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f" (known fields: {', '.join(known)})"
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise SiteConfigError(f"{origin}: invalid field {where}: {err.message}{more}")
+        raise SiteConfigError(f"{origin}: invalid field {where}: {err.message}{hint}{more}")
     for key in ("allow", "deny", "listing"):
         for i, pattern in enumerate(data.get("urls", {}).get(key, [])):
             try:

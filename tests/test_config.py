@@ -119,3 +119,13 @@ def test_a_non_numeric_threshold_is_reported_by_the_rule_as_aq000():
     art = Article(url=None, title=title, headline=title, blocks=blocks, language="id")
     crashed = [f for f in audit_article(art, config).findings if f.rule == "AQ000"]
     assert crashed and "AQ101" in crashed[0].evidence
+
+
+def test_a_rule_code_that_matches_no_rule_is_an_error():
+    import pytest as _pytest
+
+    from audit.config import ConfigError, load_config
+
+    with _pytest.raises(ConfigError, match="'AQ999' matches no rule"):
+        load_config(override={"rules": {"ignore": ["AQ999"]}})
+    assert load_config(override={"rules": {"ignore": ["AQ402"], "select": ["AQ4", "AQ7"]}}).enabled("AQ401")

@@ -168,3 +168,15 @@ def test_scrapy_crawl_with_invalid_site_never_starts(tmp_path):
     )
     assert proc.returncode != 0
     assert "/language" in proc.stderr and str(path) in proc.stderr
+
+
+def test_a_misspelt_field_gets_a_did_you_mean():
+    import pytest as _pytest
+
+    from crawler.siteconfig import SiteConfigError, from_mapping
+
+    base = {"name": "s", "allowed_domains": ["a.b"], "language": "id", "start_urls": ["https://a.b/"]}
+    with _pytest.raises(SiteConfigError, match=r"/sitemap: .*did you mean 'sitemaps'\?"):
+        from_mapping({**base, "sitemap": ["https://a.b/sitemap.xml"]})
+    with _pytest.raises(SiteConfigError, match=r"/politeness/dealy: .*did you mean 'delay'\?"):
+        from_mapping({**base, "politeness": {"dealy": 1}})
