@@ -6,6 +6,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +38,19 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _words_of(text: str) -> tuple[str, ...]:
+    """Runs of Thai are cut into their ``newmm`` words: Thai has no spaces between
+    words, and ``\\w`` does not even match its vowel signs (it cut "นายกรัฐมนตรี"
+    into "นาย", "กร", "ฐมนตร"). Text without Thai pays one regex search."""
+    if not THAI_RUN.search(text):
+        return _plain_words(text)
+    parts = THAI_RUN.split(text)  # odd items are the Thai runs (the pattern's group)
+    return tuple(
+        w for i, part in enumerate(parts) for w in (_thai_words_of(part) if i % 2 else _plain_words(part))
+    )
+
+
+def _plain_words(text: str) -> tuple[str, ...]:
+    # NFKC is kept off Thai: it decomposes "ำ" (sara am), which newmm's dictionary spells whole.
     return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
@@ -44,6 +58,33 @@ def words(text: str) -> list[str]:
     """Casefolded words of a text. Cached like :func:`normalize` (a fresh list
     each call, so callers may change it)."""
     return list(_words_of(text or ""))
+
+
+#: A run of Thai letters and marks (no spaces between Thai words).
+THAI_RUN = re.compile(r"([\u0e01-\u0e4e]+)")
+#: A word has a consonant; the repetition mark "ๆ" alone is not a word.
+_THAI_CONSONANT = re.compile(r"[\u0e01-\u0e2e]")
+
+
+@lru_cache(maxsize=1)
+def _newmm() -> Callable[[str], list[str]]:
+    """PyThaiNLP's dictionary-based ``newmm`` segmenter, imported on first Thai
+    text only (its dictionary ships in the wheel; loading it takes ~0.5 s)."""
+    from pythainlp.tokenize import word_tokenize
+
+    return lambda run: word_tokenize(run, engine="newmm", keep_whitespace=False)
+
+
+@lru_cache(maxsize=2048)
+def _thai_words_of(text: str) -> tuple[str, ...]:
+    return tuple(w for run in THAI_RUN.findall(text) for w in _newmm()(run) if _THAI_CONSONANT.search(w))
+
+
+def thai_words(text: str) -> list[str]:
+    """The Thai words of a text, segmented by ``newmm`` (Thai is written without
+    spaces between words); letters only: digits, Latin and punctuation are left
+    out. :func:`words` uses it for the text's Thai runs."""
+    return list(_thai_words_of(text or ""))
 
 
 @lru_cache(maxsize=2048)
@@ -59,6 +100,7 @@ def cache_clear() -> None:
     normalize.cache_clear()
     _words_of.cache_clear()
     folded_words.cache_clear()
+    _thai_words_of.cache_clear()
 
 
 #: The word right before a full stop that may end a sentence ("... Dr." / "... W.").

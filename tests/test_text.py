@@ -57,3 +57,12 @@ def test_ordinary_words_before_a_full_stop_still_end_sentences():
 def test_abbreviations_come_from_one_language_or_all():
     assert "Jl" in text.abbreviations("id") and "Jl" not in text.abbreviations("en")
     assert {"Dr", "Jl", "Brgy", "TP"} <= text.abbreviations()
+
+
+def test_thai_is_cut_into_newmm_words():
+    sentence = "นายกรัฐมนตรีเดินทางไปเชียงใหม่ 3 วัน กับ Reuters ๆ"
+    assert text.thai_words(sentence) == ["นายกรัฐมนตรี", "เดินทาง", "ไป", "เชียงใหม่", "วัน", "กับ"]
+    # words() keeps the Latin and digits, in order, and no longer cuts Thai at its vowel signs.
+    assert text.words(sentence) == ["นายกรัฐมนตรี", "เดินทาง", "ไป", "เชียงใหม่", "3", "วัน", "กับ", "reuters"]
+    assert text.words("ราคาน้ำมันขึ้น") == ["ราคา", "น้ำมัน", "ขึ้น"]  # "ำ" stays whole (no NFKC on Thai)
+    assert text.thai_words("Penang ferry") == []
