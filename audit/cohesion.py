@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from audit.text import UNSPACED_SCRIPT, function_words, words
+from audit.text import THAI_RUN, UNSPACED_SCRIPT, function_words, words
 
 #: Our language codes -> wordfreq's, where they differ (Tagalog is "fil").
 _WORDFREQ_CODES = {"tl": "fil", "no": "nb"}
@@ -59,11 +59,23 @@ def _frequencies(lang: str) -> dict[str, float]:
     wordfreq builds it from per-bucket word lists that it keeps cached; the
     table holds everything we need, and those lists (over a million references
     per language) would otherwise be walked by every full garbage collection."""
+    if lang == "th":
+        return _thai_frequencies()
     from wordfreq import get_frequency_dict, get_frequency_list
 
     table = get_frequency_dict(lang)
     get_frequency_list.cache_clear()
     return table
+
+
+def _thai_frequencies() -> dict[str, float]:
+    """Thai word frequencies from the Thai National Corpus list PyThaiNLP ships
+    (wordfreq has no Thai), as shares of all words counted."""
+    from pythainlp.corpus import tnc
+
+    counts = dict(tnc.word_freqs())
+    total = sum(counts.values())
+    return {w: c / total for w, c in counts.items()}
 
 
 #: Terms' rarity per language, bounded by :data:`_RARITY_CACHE_SIZE`. Plain dicts
@@ -108,16 +120,30 @@ def _unspaced(text: str) -> bool:
     return len(UNSPACED_SCRIPT.findall(text[:400])) > len(text[:400]) / 4
 
 
+@lru_cache(maxsize=1)
+def _thai_stop() -> frozenset[str]:
+    """Our function words and PyThaiNLP's Thai stopword list (shipped in its
+    wheel), loaded on the first Thai text only."""
+    from pythainlp.corpus import thai_stopwords
+
+    return function_words() | frozenset(thai_stopwords())
+
+
 def terms(text: str) -> Counter[str]:
     """Content terms: words of 3+ letters that are not function words, plus
     pairs of adjacent non-function words (compounds such as "health care",
-    and Vietnamese words, which are written as separate syllables: "bảo hiểm"),
-    or character trigrams for unspaced scripts."""
+    and Vietnamese words, which are written as separate syllables: "bảo hiểm").
+    Thai is cut into words by :func:`~audit.text.words` (``newmm``) and has its
+    own stopwords; other unspaced scripts use character trigrams."""
+    if THAI_RUN.search(text[:400]) and _unspaced(text):
+        return _bag(words(text), _thai_stop())
     if _unspaced(text):
         compact = re.sub(r"\s+", "", text.casefold())
         return Counter(compact[i : i + 3] for i in range(len(compact) - 2))
-    stop = function_words()
-    tokens = words(text)
+    return _bag(words(text), function_words())
+
+
+def _bag(tokens: list[str], stop: frozenset[str]) -> Counter[str]:
     bag = Counter(w for w in tokens if len(w) >= 3 and w not in stop and not w.isdigit())
     for a, b in zip(tokens, tokens[1:], strict=False):
         if a not in stop and b not in stop and not a.isdigit() and not b.isdigit():
@@ -152,6 +178,14 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(a[k] * b[k] for k in a.keys() & b.keys())
+
+
+def _background(sample: str, language: str | None) -> str | None:
+    """The language whose word frequencies weigh the terms: Thai's come from
+    PyThaiNLP, spaced languages' from wordfreq; other unspaced scripts have none."""
+    if _unspaced(sample):
+        return "th" if THAI_RUN.search(sample) else None
+    return _wordfreq_language(language)
 
 
 class _Space:
@@ -221,8 +255,7 @@ class ArticleCohesion:
     alone and those measures were most of its cost."""
 
     def __init__(self, texts: list[str], headline: str = "", language: str | None = None) -> None:
-        unspaced = _unspaced(" ".join(texts)[:400])
-        background = None if unspaced else _wordfreq_language(language)
+        background = _background(" ".join(texts)[:400], language)
         self._bags = [terms(t) for t in texts]
         self._head = terms(headline)
         self._space = _Space(self._bags, self._head, background)
