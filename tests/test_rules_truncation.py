@@ -624,3 +624,63 @@ def test_a_short_attribution_with_a_verb_we_do_not_list_is_not_a_cut_english_ger
     ]
     for paragraphs, language, line in kept:
         assert third_of_four(paragraphs, line, language) == [], line
+
+
+def test_paragraph_cut_on_a_word_that_rarely_ends_sentences_is_flagged():
+    # None of these last words is in the hand list of function words; in real news
+    # text they (almost) never end a sentence (audit/data/sentence_end.json). Short
+    # paragraphs: an ordinary last word would be too little evidence.
+    cut_id = "Harga cabai rawit naik tajam pekan ini berdasarkan"
+    cut_tl = "Isinara ang tulay nang tumaas ang ilog noong"
+    cut_vi = "Giá xăng dầu trong tuần tới có thể"
+    cut_en = "Officials said the cause of the fire was"
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 2, cut_id)
+    ]
+    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl")) == [
+        ("truncated_text", "AQ501", 2, cut_tl)
+    ]
+    assert findings(article(VI[0], VI[1], cut_vi, VI[2], VI[3], language="vi")) == [
+        ("truncated_text", "AQ501", 2, cut_vi)
+    ]
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+
+
+def test_paragraph_stopping_on_a_word_that_often_ends_sentences_is_not_flagged():
+    # The same short paragraphs, stopping on words that often end sentences
+    # ("tahun", "bansa", "xã hội", "year"): a missing full stop, not evidence of a cut.
+    whole_id = "Harga cabai rawit naik tajam sejak awal tahun"
+    whole_tl = "Tumaas ang presyo ng bigas sa buong bansa"
+    whole_vi = "Nhiều người lo ngại các vấn đề xã hội"
+    whole_en = "Officials said the plant would reopen next year"
+    assert findings(article(ID[0], ID[1], whole_id, ID[2], ID[3], language="id")) == []
+    assert findings(article(TL[0], TL[1], whole_tl, TL[2], TL[3], language="tl")) == []
+    assert findings(article(VI[0], VI[1], whole_vi, VI[2], VI[3], language="vi")) == []
+    assert findings(article(EN[0], EN[1], whole_en, EN[2], EN[3])) == []
+
+
+def test_a_quotation_continued_in_the_next_paragraph_is_not_a_cut_indonesian_and_english():
+    said_id = (
+        "Menteri Perdagangan menegaskan pemerintah tidak akan menaikkan harga eceran tertinggi beras. "
+        "Dia mengatakan, “Kami akan terus memantau harga di pasar tradisional di seluruh daerah,"
+    )
+    on_id = "“dan kami juga memastikan stok di gudang Bulog cukup sampai akhir tahun,” ujarnya."
+    on_lower = "dan memastikan stok di gudang Bulog cukup sampai akhir tahun.”"
+    comma_cut = "Kepala dinas mengatakan kendaraan yang tidak lolos uji emisi akan didata ulang oleh petugas,"
+    assert findings(article(ID[0], said_id, on_id, ID[1], ID[2], ID[3], language="id")) == []
+    assert findings(article(ID[0], said_id, on_lower, ID[1], ID[2], ID[3], language="id")) == []
+    # The next paragraph opens a new sentence: the quotation was cut after its comma.
+    assert findings(article(ID[0], said_id, ID[1], ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 1, said_id)
+    ]
+    # A comma cut outside any quotation is still one, whatever follows it.
+    assert findings(
+        article(ID[0], said_id, on_id, ID[1], comma_cut, on_lower, ID[2], ID[3], language="id")
+    ) == [("truncated_text", "AQ501", 4, comma_cut)]
+    said_en = (
+        "The governor spoke to reporters outside the flooded school. He said: “We will keep every school "
+        "in the district closed until the water has gone down,"
+    )
+    on_en = "“and we will reopen them only when engineers have checked each building.”"
+    assert findings(article(EN[0], said_en, on_en, EN[1], EN[2], EN[3])) == []
+    assert findings(article(EN[0], said_en, EN[1], EN[2], EN[3])) == [("truncated_text", "AQ501", 1, said_en)]
