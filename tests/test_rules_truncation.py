@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.config import load_config
+from audit.config import AuditConfig, load_config
 from audit.engine import audit_article
 from audit.model import Article, Block
 
@@ -14,8 +14,8 @@ def article(*paragraphs: str, language: str = "en") -> Article:
     return Article(url=None, title="Test", blocks=blocks, language=language)
 
 
-def findings(art: Article) -> list[tuple[str, str, int | None, str]]:
-    return [(f.type, f.rule, f.block, f.evidence) for f in audit_article(art, ONLY).findings]
+def findings(art: Article, config: AuditConfig = ONLY) -> list[tuple[str, str, int | None, str]]:
+    return [(f.type, f.rule, f.block, f.evidence) for f in audit_article(art, config).findings]
 
 
 ID = (
@@ -626,24 +626,48 @@ def test_a_short_attribution_with_a_verb_we_do_not_list_is_not_a_cut_english_ger
         assert third_of_four(paragraphs, line, language) == [], line
 
 
+#: The sentence-end statistic switched on (it is off by default: see defaults.toml).
+WITH_END_RATES = load_config(
+    override={"rules": {"select": ["AQ5"]}, "thresholds": {"truncation": {"dangling_max_end_rate": 0.005}}}
+)
+
+
 def test_paragraph_cut_on_a_word_that_rarely_ends_sentences_is_flagged():
     # None of these last words is in the hand list of function words; in real news
     # text they (almost) never end a sentence (audit/data/sentence_end.json). Short
-    # paragraphs: an ordinary last word would be too little evidence.
+    # paragraphs: an ordinary last word would be too little evidence, and is by default.
     cut_id = "Harga cabai rawit naik tajam pekan ini berdasarkan"
     cut_tl = "Isinara ang tulay nang tumaas ang ilog noong"
     cut_vi = "Giá xăng dầu trong tuần tới có thể"
     cut_en = "Officials said the cause of the fire was"
-    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id"), WITH_END_RATES) == [
         ("truncated_text", "AQ501", 2, cut_id)
     ]
-    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl")) == [
+    assert findings(article(TL[0], TL[1], cut_tl, TL[2], TL[3], language="tl"), WITH_END_RATES) == [
         ("truncated_text", "AQ501", 2, cut_tl)
     ]
-    assert findings(article(VI[0], VI[1], cut_vi, VI[2], VI[3], language="vi")) == [
+    assert findings(article(VI[0], VI[1], cut_vi, VI[2], VI[3], language="vi"), WITH_END_RATES) == [
         ("truncated_text", "AQ501", 2, cut_vi)
     ]
-    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3]), WITH_END_RATES) == [
+        ("truncated_text", "AQ501", 2, cut_en)
+    ]
+
+
+def test_the_sentence_end_statistic_is_off_by_default():
+    assert (
+        findings(
+            article(
+                ID[0],
+                ID[1],
+                "Harga cabai rawit naik tajam pekan ini berdasarkan",
+                ID[2],
+                ID[3],
+                language="id",
+            )
+        )
+        == []
+    )
 
 
 def test_paragraph_stopping_on_a_word_that_often_ends_sentences_is_not_flagged():
