@@ -19,6 +19,7 @@ from audit import language
 from audit.declared import declared, declared_languages, placeholder, published
 from audit.model import Article, Block, ExtractionFailure
 from audit.page_repeats import restore_repeats
+from audit.roles import block_roles
 from audit.text import collapse_spaces, dominant_script
 
 #: Pages larger than this are refused rather than parsed (memory and time cap).
@@ -208,19 +209,25 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
     article_lang = language.resolve(detected_code, hint)
     vocabulary = language.article_vocabulary(body, article_lang)
     script = dominant_script(body[:4000])
+    roles = block_roles(tree, [t for _, t, _ in raw_blocks])
     blocks = []
     for index, (kind, block_text, level) in enumerate(raw_blocks):
+        role = roles[index]
         if language.clearly_in(block_text, article_lang) or language.reads_like_article(
             block_text, article_lang, vocabulary, script
         ):
-            blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=article_lang))
+            blocks.append(
+                Block(index=index, kind=kind, text=block_text, level=level, language=article_lang, role=role)
+            )
             continue
         found = language.detect(block_text)
         # An unsure guess (a list of names, a language langdetect has no profile for)
         # is left undetermined rather than reported as another language.
         sure = found is not None and found[1] >= language.MIN_BLOCK_CONFIDENCE
         block_lang = language.resolve(found[0], article_lang) if sure else None
-        blocks.append(Block(index=index, kind=kind, text=block_text, level=level, language=block_lang))
+        blocks.append(
+            Block(index=index, kind=kind, text=block_text, level=level, language=block_lang, role=role)
+        )
 
     site_name = meta.get("sitename") or None
     headline = h1 or _headline_from_title(html_title, site_name) or meta.get("title")

@@ -36,6 +36,10 @@ class Block:
     text: str
     level: int | None = None
     language: str | None = None
+    #: What the line is on its page (``audit.roles``): "prose", "caption", "credit",
+    #: ... ``None`` when unknown (plain-text input). Not serialised: it is read off
+    #: the HTML, which a stored record no longer has.
+    role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"index": self.index, "kind": self.kind, "text": self.text}

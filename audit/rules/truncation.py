@@ -271,6 +271,19 @@ def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
     )
 
 
+def _reads_as_prose(block: Block) -> bool:
+    """The page's HTML does not mark the block as a caption, credit, standfirst,
+    list entry or widget (``audit.roles``); unknown counts as prose. A pull quote
+    does: it repeats the story's own sentences (see :func:`_excerpt_left_open`)."""
+    return block.role in (None, "prose", "pull_quote")
+
+
+def _excerpt_left_open(block: Block) -> bool:
+    """A pull quote may be a clause lifted from the story and set without a full
+    stop, so it is judged only as several sentences whose last one is left open."""
+    return block.role == "pull_quote"
+
+
 def _judgeable(block: Block, script: str, config: AuditConfig) -> bool:
     if block.kind not in ("paragraph", "quote"):
         return False
@@ -446,7 +459,10 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         return block.index not in continued and ends_mid_sentence(block.text)
 
     open_ended = [b for b in open_ended if b.index not in continued and counts(b)]
-    if not open_ended:
+    # Lines the HTML marks as captions, credits or widgets are never judged, but
+    # their open endings still show a site that leaves lines unpunctuated.
+    candidates = [b for b in open_ended if _reads_as_prose(b)]
+    if not candidates:
         return
     # Some sites end every paragraph without a full stop; there a missing one is
     # house style, not truncation. Judge each block against the others.
@@ -456,10 +472,10 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
         return  # many open endings: house style, not a cut
-    prose = [b for b in article.blocks if counts(b)]
+    prose = [b for b in article.blocks if counts(b) and _reads_as_prose(b)]
     lang = family(article.language) if article.language else None
     position = {b.index: i for i, b in enumerate(prose)}
-    for block in open_ended:
+    for block in candidates:
         i = position[block.index]
         neighbours = [prose[k] for k in (i - 1, i + 1) if 0 <= k < len(prose)]
         between_closed = len(neighbours) == 2 and all(not left_open(b) for b in neighbours)
@@ -473,13 +489,15 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         if len(others) < (1 if dangling else 2 if _INNER_END.search(block.text) else min_others):
             continue
         closed = sum(1 for b in others if not left_open(b)) / len(others)
-        if dangling:
+        if _excerpt_left_open(block):
+            ok = False
+        elif dangling:
             ok = closed >= weak and any(not left_open(b) for b in neighbours)
         else:
             ok = _ordinary_ending_is_cut(block.text, len(open_ended), between_closed, closed, config)
-        if not ok and (i > 0 or _clipped_sentence(block.text)):
+        if not ok and (i > 0 or _clipped_sentence(block.text) or _excerpt_left_open(block)):
             ok = _last_sentence_left_open(block.text, open_ended, closed, config)
-        if not ok and i == 0 and neighbours:
+        if not ok and i == 0 and neighbours and not _excerpt_left_open(block):
             ok = _lead_left_open(block.text, neighbours[0], len(open_ended), closed, config)
         if not ok:
             continue

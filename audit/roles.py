@@ -1,0 +1,242 @@
+"""The role of each extracted block on its page: prose or page furniture.
+
+A caption, a byline, a standfirst, a list entry or a widget message goes without a
+full stop by design, in every language; the page's HTML says which a line is far
+more reliably than its words do. Each block text is traced back to the element it
+came from, and that element and its ancestors (up to, not including, the article
+body) are read for the tag, the ARIA role and the class and id tokens that HTML
+conventions give such lines. ``None`` means the block could not be traced (plain
+text input, text Trafilatura rewrote); callers treat it as prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from lxml import etree
+
+Role = str
+
+#: Elements whose text never reaches a reader.
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+#: Indexed texts longer than this are body containers, never one block.
+_MAX_KEY_CHARS = 4000
+#: A block whose exact text is not found is matched on a prefix this long.
+_PREFIX_CHARS = 40
+
+_TAG_ROLES: dict[str, Role] = {
+    "figcaption": "caption",
+    "caption": "caption",
+    "li": "list_item",
+    "dd": "list_item",
+    "dt": "list_item",
+    "td": "table",
+    "th": "table",
+    "aside": "pull_quote",
+    "form": "widget",
+    "button": "widget",
+    "nav": "widget",
+    "select": "widget",
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+}
+_ARIA_ROLES: dict[str, Role] = {
+    "alert": "widget",
+    "status": "widget",
+    "dialog": "widget",
+    "alertdialog": "widget",
+    "navigation": "widget",
+}
+#: Class and id tokens, in the order they are tried (a "caption-credit" is a caption).
+_TOKEN_ROLES: tuple[tuple[Role, frozenset[str]], ...] = (
+    ("caption", frozenset({"caption", "figcaption", "captiontext"})),
+    ("credit", frozenset({"credit", "byline", "author", "reporter", "contributor", "dateline"})),
+    ("pull_quote", frozenset({"pullquote", "blockquote"})),
+    (
+        "standfirst",
+        frozenset({"lead", "standfirst", "summary", "dek", "excerpt", "subtitle", "subheadline", "deck"}),
+    ),
+    (
+        "widget",
+        frozenset(
+            {
+                "share",
+                "sharing",
+                "social",
+                "newsletter",
+                "subscribe",
+                "subscription",
+                "related",
+                "comment",
+                "error",
+                "notice",
+                "alert",
+                "modal",
+                "popup",
+                "widget",
+                "promo",
+                "toast",
+            }
+        ),
+    ),
+)
+#: Inline wrappers that, holding a whole paragraph, set it apart as a note or credit.
+_ASIDE_INLINE = frozenset({"em", "i", "small"})
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _key(text: str) -> str:
+    """Compare texts without whitespace: ``<br>`` and indentation differ between
+    Trafilatura's output and the page's own text."""
+    return "".join(text.split())
+
+
+def class_tokens(value: str) -> set[str]:
+    """ "article-caption" -> {article, caption}; "articleCaption" likewise. Plurals
+    fold to the singular, and adjacent words are also joined ("pull-quote" ->
+    "pullquote") so either spelling of a compound matches."""
+    parts = [w.lower() for w in _WORD.findall(value)]
+    parts = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in parts]
+    return set(parts) | {a + b for a, b in zip(parts, parts[1:], strict=False)}
+
+
+def _element_tokens(node: etree._Element) -> set[str]:
+    return class_tokens(f"{node.get('class') or ''} {node.get('id') or ''}")
+
+
+def _own_role(node: etree._Element) -> Role | None:
+    """The role one element declares by its tag, ARIA role or class and id."""
+    tag = node.tag if isinstance(node.tag, str) else ""
+    aria = (node.get("role") or "").strip().lower()
+    if aria in _ARIA_ROLES:
+        return _ARIA_ROLES[aria]
+    tokens = _element_tokens(node)
+    if tag == "blockquote":
+        return "pull_quote" if tokens & {"pullquote", "pull", "aside"} else None
+    if tag in _TAG_ROLES:
+        return _TAG_ROLES[tag]
+    for role, names in _TOKEN_ROLES:
+        if tokens & names:
+            return role
+    return None
+
+
+class PageIndex:
+    """The page's elements by normalised text, built once per page."""
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.lengths: dict[etree._Element, int] = {}
+        self.keys: dict[etree._Element, str] = {}
+        self.exact: dict[str, etree._Element] = {}
+        self.prefix: dict[str, etree._Element] = {}
+        self._measure(tree)
+        for node in tree.iter():
+            key = self.keys.get(node)
+            if key:
+                _keep_deepest(self.exact, key, node)
+                if len(key) >= _PREFIX_CHARS:
+                    _keep_deepest(self.prefix, key[:_PREFIX_CHARS], node)
+
+    def _measure(self, tree: etree._Element) -> None:
+        """Every element's whitespace-free text, children before parents."""
+        for node in reversed(list(tree.iter())):
+            if not isinstance(node.tag, str) or node.tag in _HIDDEN:
+                self.lengths[node] = 0
+                continue
+            parts = [_key(node.text or "")]
+            for child in node:
+                if child in self.keys:
+                    parts.append(self.keys[child])
+                elif self.lengths.get(child):
+                    parts = None
+                    break
+                parts.append(_key(child.tail or ""))
+            if parts is None:  # a child too long to keep: only the length is needed
+                self.lengths[node] = sum(self.lengths.get(c, 0) + len(_key(c.tail or "")) for c in node)
+                self.lengths[node] += len(_key(node.text or ""))
+                continue
+            key = "".join(parts)
+            self.lengths[node] = len(key)
+            if len(key) <= _MAX_KEY_CHARS:
+                self.keys[node] = key
+
+    def find(self, text: str) -> etree._Element | None:
+        key = _key(text)
+        if not key:
+            return None
+        found = self.exact.get(key)
+        if found is None and len(key) >= _PREFIX_CHARS:
+            found = self.prefix.get(key[:_PREFIX_CHARS])
+        return found
+
+
+def _keep_deepest(index: dict[str, etree._Element], key: str, node: etree._Element) -> None:
+    """The first element with this text, or the innermost of nested ones sharing it
+    (a ``<p>`` inside its ``<figcaption>``); a later copy elsewhere does not replace it."""
+    stored = index.get(key)
+    if stored is None or any(a is stored for a in node.iterancestors()):
+        index[key] = node
+
+
+def _wholly_inline(node: etree._Element, index: PageIndex) -> bool:
+    """A paragraph set entirely in ``<em>``/``<i>``/``<small>``: an editor's note or credit."""
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in _ASIDE_INLINE:
+        return True
+    children = [c for c in node if isinstance(c.tag, str)]
+    return (
+        len(children) == 1
+        and children[0].tag in _ASIDE_INLINE
+        and index.keys.get(children[0]) == index.keys.get(node)
+    )
+
+
+def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
+    """The nearest role declared by the element or an ancestor below the article
+    body (the first ancestor holding at least half the article's text)."""
+    if _wholly_inline(node, index):
+        return "credit"
+    current: etree._Element | None = node
+    while current is not None and isinstance(current.tag, str) and current.tag not in ("body", "html"):
+        held = index.lengths.get(current, 0)
+        if held * 2 >= body_chars and held > index.lengths.get(node, 0):
+            break
+        role = _own_role(current)
+        if role is not None:
+            return role
+        current = current.getparent()
+    return "prose"
+
+
+def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role | None]:
+    """For each extracted block text, its role on the page ("prose", "caption",
+    "credit", "standfirst", "list_item", "pull_quote", "table", "widget",
+    "heading"), or ``None`` where the block cannot be traced to an element."""
+    if tree is None or not texts:
+        return [None] * len(texts)
+    index = PageIndex(tree)
+    body_chars = sum(len(_key(t)) for t in texts)
+    out: list[Role | None] = []
+    for text in texts:
+        node = index.find(text)
+        out.append(None if node is None else role_of(node, index, body_chars))
+    return _furniture_is_a_minority(out, texts, body_chars)
+
+
+def _furniture_is_a_minority(
+    roles: list[Role | None], texts: Sequence[str], body_chars: int
+) -> list[Role | None]:
+    """A role that covers half the article's text is the site's markup for its
+    body (a gallery whose every paragraph sits in a "list-deck", a page set in
+    italics), not furniture: those blocks are prose."""
+    held: dict[Role, int] = {}
+    for role, text in zip(roles, texts, strict=True):
+        if role is not None:
+            held[role] = held.get(role, 0) + len(_key(text))
+    body_like = {role for role, chars in held.items() if role != "prose" and chars * 2 >= body_chars}
+    return ["prose" if role in body_like else role for role in roles]
