@@ -61,12 +61,14 @@ def assess(
     *,
     start_urls: Sequence[str] = (),
     allowed_domains: Sequence[str] = (),
+    shared_frontier: bool = False,
 ) -> dict[str, Any]:
     """``{"status", "reasons"}`` for a run summary (``run.json`` without health).
 
     The first matching status wins: a site that answered nothing is ``unreachable``
     (however its URLs were found); one that answered but listed no article URL is
-    ``nothing_discovered``; then the shares of failed fetches and of rejected pages
+    ``nothing_discovered`` (not with a ``shared_frontier``: in a distributed crawl
+    the other workers may have taken every URL); then the shares of failed fetches and of rejected pages
     are held to ``thresholds``."""
     counts = summary["counts"]
     reasons: Mapping[str, int] = summary.get("reasons", {})
@@ -81,7 +83,7 @@ def assess(
     if not answered and network:
         what = ", ".join(f"{r} {n}" for r, n in sorted(network.items()))
         return {"status": "unreachable", "reasons": [f"the site answered no request ({what})"]}
-    if counts["discovered"] == 0:
+    if counts["discovered"] == 0 and not shared_frontier:
         found = ["no article URL was discovered"]
         offsite = _offsite_start_urls(start_urls, allowed_domains)
         if offsite:

@@ -131,7 +131,7 @@ def build_report_if_available(run_dir: Path) -> Path | None:
     return path if path.exists() else None
 
 
-def run_health(summary: dict[str, Any], cfg: Any) -> dict[str, Any]:
+def run_health(summary: dict[str, Any], cfg: Any, shared_frontier: bool = False) -> dict[str, Any]:
     """The run's health verdict (crawler.health): output and Redis losses first,
     they say the run itself broke, then what the site gave."""
     reason = str(summary["finish_reason"])
@@ -144,6 +144,7 @@ def run_health(summary: dict[str, Any], cfg: Any) -> dict[str, Any]:
         HealthThresholds.from_mapping(cfg.health),
         start_urls=cfg.start_urls,
         allowed_domains=cfg.allowed_domains,
+        shared_frontier=shared_frontier,
     )
 
 
@@ -474,7 +475,8 @@ class AuditPipeline:
             self.output_failed(exc)
         if (self.run_dir / WARC_FILENAME).exists():
             summary["files"]["warc"] = WARC_FILENAME
-        summary["health"] = run_health(summary, spider.cfg)
+        shared = bool(spider.crawler.settings.get("NEWSAUDIT_REDIS_URL"))
+        summary["health"] = run_health(summary, spider.cfg, shared_frontier=shared)
         level = logging.INFO if summary["health"]["status"] == "healthy" else logging.WARNING
         spider.logger.log(
             level, "newsaudit health: %s%s", summary["health"]["status"],

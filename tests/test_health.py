@@ -118,3 +118,12 @@ def test_thresholds_are_site_settings(tmp_path):
         from_mapping({**base, "health": {"max_failed_share": 2}})
     with pytest.raises(SiteConfigError, match="/health/max_failures"):
         from_mapping({**base, "health": {"max_failures": 0.2}})
+
+
+def test_a_distributed_worker_that_got_no_url_is_healthy():
+    # With a shared Redis frontier the other workers may have taken every URL.
+    assert assess(summary(), shared_frontier=True)["status"] == "healthy"
+    assert (
+        assess(summary({"connection_refused": 1}, discovered=1, failed=1), shared_frontier=True)["status"]
+        == "unreachable"
+    )
