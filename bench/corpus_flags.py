@@ -5,7 +5,7 @@ defect (say so in the README) or is too eager (fix it). This prints, per rule, t
 pages flagged (count and %) and the number of flags, then a seeded random sample of
 flags per rule to read by eye.
 
-    .venv/bin/python bench/corpus_flags.py [--jobs 2] [--samples 10] [--seed 0] [--rules AQ4] [--json]
+    .venv/bin/python bench/corpus_flags.py [--jobs 2] [--samples 10] [--seed 0] [--rules AQ4] [--json] [--config FILE]
 
 ``--seed`` draws another sample (the README's judged samples name theirs); ``--json``
 carries the samples too, each with its page, language and evidence.
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the random sample")
     parser.add_argument("--rules", default="AQ", help="only rules whose code starts with this")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    parser.add_argument("--config", help="audit config TOML merged over the defaults (to compare a change)")
     args = parser.parse_args(argv)
 
     manifest = CORPUS / "manifest.jsonl"
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in manifest.open(encoding="utf-8") if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
     labels = [Label(r["path"], r.get("language") or None, (), (), r.get("url")) for r in rows]
-    results = audit_pages(labels, CORPUS, jobs=args.jobs)
+    results = audit_pages(labels, CORPUS, jobs=args.jobs, config_path=args.config)
 
     audited = [r for r in results if r.failure is None]
     pages_by_rule: dict[str, set[str]] = defaultdict(set)

@@ -177,6 +177,17 @@ def ends_on_function_word(text: str, lang: str | None = None, config: AuditConfi
     return rate is not None and rate < config.threshold("truncation", "dangling_max_end_rate", 0.005)  # type: ignore[union-attr]
 
 
+def _ends_like_a_sentence(text: str, lang: str | None, config: AuditConfig) -> bool:
+    """The last word is one that, in real text of the language, often ends a
+    sentence ("time", "tahun", "nay"): the paragraph most likely only lacks its
+    full stop. A cut stops anywhere, mostly on words that rarely end one."""
+    floor = config.threshold("truncation", "complete_min_end_rate", 0.0)
+    if not floor or not text.rstrip()[-1:].isalnum():
+        return False  # switched off; a comma or a dash left dangling is no missing full stop
+    rate = _end_rate(text, lang, config)
+    return rate is not None and rate >= floor
+
+
 @lru_cache(maxsize=1)
 def _reporting_cues() -> PhrasePattern | None:
     """Every lexicon's attribution cues ("said", "kata", "ayon sa", "cho biết")."""
@@ -489,6 +500,8 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
         if len(others) < (1 if dangling else 2 if _INNER_END.search(block.text) else min_others):
             continue
         closed = sum(1 for b in others if not left_open(b)) / len(others)
+        if not dangling and _ends_like_a_sentence(block.text, lang, config):
+            continue  # "... over the weekend", "... antrean tersebut": a full stop missing, not a cut
         if _excerpt_left_open(block):
             ok = False
         elif dangling:
