@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8808
 
-.PHONY: install demo serve-demo test lint format bench clean
+.PHONY: install demo serve-demo test lint format bench schemas clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install
 	$(BIN)/python bench/audit_speed.py
 	$(BIN)/python bench/cpu_pool.py
 	$(BIN)/python bench/crawl.py
+
+# Rebuild schemas/bundle.json (every schema in one file) after changing schemas/.
+schemas: install
+	$(BIN)/python -m audit.schema_bundle
 
 clean:
 	rm -rf $(VENV) build *.egg-info
