@@ -31,7 +31,8 @@ class SiteConfig:
 
     name: str
     allowed_domains: tuple[str, ...]
-    language: str
+    #: The site's language hint; ``None`` (not configured) leaves it to detection.
+    language: str | None
     start_urls: tuple[str, ...]
     sitemaps: tuple[str, ...] = ()
     news_sitemaps: tuple[str, ...] = ()
@@ -52,8 +53,9 @@ class SiteConfig:
     health: dict[str, float] = field(default_factory=dict)
     path: str | None = None
 
-    def language_for(self, url: str) -> str:
-        """The language hint for ``url``: the longest matching path prefix, else the site's."""
+    def language_for(self, url: str) -> str | None:
+        """The language hint for ``url``: the longest matching path prefix, else the site's
+        (``None`` when neither is configured: the page's declaration and langdetect decide)."""
         path = urlsplit(url).path or "/"
         best = ""
         for prefix in self.language_by_path:
@@ -149,7 +151,7 @@ def from_mapping(data: dict[str, Any], origin: str = "<config>") -> SiteConfig:
     return SiteConfig(
         name=data["name"],
         allowed_domains=tuple(data["allowed_domains"]),
-        language=data["language"],
+        language=data.get("language"),
         start_urls=tuple(data["start_urls"]),
         sitemaps=tuple(data.get("sitemaps", ())),
         news_sitemaps=tuple(data.get("news_sitemaps", ())),

@@ -253,7 +253,8 @@ class DemoSite:
             f'<main><h1>{SITE_NAME}: berita serantau</h1>\n<section class="latest">{"".join(cards)}</section>\n'
             f"<aside><h2>Pilihan</h2><ul>{extra_links}{plain}</ul></aside></main>"
         )
-        return _page("id", f"{SITE_NAME} - Berita Asia Tenggara", "", body, self.nav())
+        feed = f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" href="{self.url("/rss.xml")}">\n'
+        return _page("id", f"{SITE_NAME} - Berita Asia Tenggara", feed, body, self.nav())
 
     def listing(self, lang: str, section: str, page: int) -> str:
         items = self.sections[(lang, section)]

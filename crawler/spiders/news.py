@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
@@ -24,7 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from audit.records import now_iso
@@ -214,6 +215,7 @@ class NewsSpider(scrapy.Spider):
         self.conditional = True  # send If-None-Match / If-Modified-Since (off with --full)
         self.pages_scheduled = 0
         self.listings_seen: set[str] = set()
+        self.feeds_seen: set[str] = set()
         self.traps = TrapDetector()
         self.sources: Counter[str] = Counter()
         self.source_failures: list[dict[str, Any]] = []
@@ -252,8 +254,14 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 url, callback=self.parse_sitemap, errback=self.on_error, meta={"kind": "sitemap"}
             )
+        if not (self.cfg.sitemaps or self.cfg.news_sitemaps):
+            # No sitemap configured: the site's robots.txt names its own (RFC 9309 "Sitemap:").
+            for url in robots_urls(self.cfg.start_urls):
+                yield scrapy.Request(
+                    url, callback=self.parse_robots, errback=self.on_error, meta={"kind": "robots"}
+                )
         for url in self.cfg.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, meta={"kind": "feed"})
+            yield self.feed_request(url)
         for url in self.cfg.start_urls:
             for out in self.schedule_listing(normalize(url) or url, hops=0):
                 yield out
@@ -349,6 +357,33 @@ class NewsSpider(scrapy.Spider):
             else:
                 yield from self.schedule_article(url, hops=1, via=response.url)
 
+    def feed_request(self, url: str) -> scrapy.Request:
+        self.feeds_seen.add(url)
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, meta={"kind": "feed"})
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        """Sitemaps a robots.txt lists, fetched like configured ones; a robots.txt
+        without any (or none at all: its failure is the robots log line) adds nothing."""
+        if response.status != 200:
+            return
+        found = [normalize(u, base=response.url) for u in sitemap_urls_from_robots(response.body)]
+        self.sources["robots_sitemaps"] += len(found)
+        for url in dict.fromkeys(u for u in found if u):
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, errback=self.on_error, meta={"kind": "sitemap"}
+            )
+
+    def discover_feeds(self, response: TextResponse) -> Iterator[Any]:
+        """Feeds a start page announces (``<link rel="alternate" type="application/rss+xml">``),
+        when the config lists none: each is read once, like a configured feed."""
+        if self.cfg.feeds:
+            return
+        for href in response.xpath(_FEED_LINKS).getall():
+            url = normalize(href, base=response.url)
+            if url and url not in self.feeds_seen:
+                self.sources["feeds_discovered"] += 1
+                yield self.feed_request(url)
+
     def parse_feed(self, response: Response) -> Iterator[Any]:
         try:
             links = feed_links(response.body)
@@ -409,6 +444,8 @@ class NewsSpider(scrapy.Spider):
         signals = article_signals(response)
         if kind == "listing" and not signals:
             self.sources["listing"] += 1
+            if hops == 0:
+                yield from self.discover_feeds(response)
             for href in response.xpath("//a/@href | //link[@rel='next']/@href").getall():
                 yield from self.follow(normalize(href, base=response.url), hops + 1, response.url)
             return
@@ -496,6 +533,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("kind", "listing")
         outcome, reason, detail, status = describe_failure(failure)
+        if kind == "robots":
+            return []  # robotslog already wrote its one line; discovery goes on without it
         if kind in ("sitemap", "feed"):
             self.source_failed(request.url, kind, reason, detail)
             return []
@@ -505,6 +544,22 @@ class NewsSpider(scrapy.Spider):
                 return []  # already accounted for
             self.crawler.stats.inc_value("newsaudit/discovered")
         return [OutcomeItem(url, outcome, reason, detail, http_status=status)]
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+_FEED_LINKS = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][{}]/@href".format(
+    " or ".join(f"starts-with(normalize-space(@type), '{t}')" for t in _FEED_TYPES)
+)
+
+
+def robots_urls(start_urls: Iterable[str]) -> list[str]:
+    """``/robots.txt`` of each start URL's origin, once each, in order."""
+    out: dict[str, None] = {}
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            out[f"{parts.scheme}://{parts.netloc}/robots.txt"] = None
+    return list(out)
 
 
 def _header(response: Response, name: bytes) -> str | None:
