@@ -40,7 +40,7 @@ from crawler import lock as site_lock
 from crawler.health import HealthThresholds, assess
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
-from crawler.output import (
+from audit.output import (
     JsonlWriter,
     OutputError,
     dumps_line,

@@ -17,7 +17,7 @@ from typing import Any
 
 from crawler import lock as site_lock
 from crawler.health import exit_code
-from crawler.output import new_run_id
+from audit.output import new_run_id
 from crawler.siteconfig import SiteConfig
 from crawler.state import COUNT_KEYS, SqliteStore, StateError, default_state_path
 

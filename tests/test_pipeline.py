@@ -12,7 +12,7 @@ from audit.schema import errors
 from crawler import pipelines
 from crawler.demo.site import DemoSite
 from crawler.items import OutcomeItem, PageItem
-from crawler.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize
+from audit.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize
 from crawler.pipelines import AuditPipeline
 from crawler.siteconfig import load
 from crawler.spiders.news import NewsSpider

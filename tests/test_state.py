@@ -19,7 +19,7 @@ from audit.schema import errors
 from crawler import lock as site_lock
 from crawler.demo.site import DemoSite
 from crawler.items import PageItem
-from crawler.output import JsonlWriter
+from audit.output import JsonlWriter
 from crawler.pipelines import AuditPipeline
 from crawler.recovery import recover, repair_tail
 from crawler.siteconfig import load
