@@ -2,4 +2,12 @@
 
 from audit.output import JsonlWriter, OutputError, dumps_line, new_run_id, run_directory, sanitize, write_json
 
-__all__ = ["JsonlWriter", "OutputError", "dumps_line", "new_run_id", "run_directory", "sanitize", "write_json"]
+__all__ = [
+    "JsonlWriter",
+    "OutputError",
+    "dumps_line",
+    "new_run_id",
+    "run_directory",
+    "sanitize",
+    "write_json",
+]

@@ -27,9 +27,9 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from audit.charset import binary_reason, decode_html
 from audit.records import now_iso
 from crawler import robotslog, siteconfig
-from audit.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
 from crawler.siteconfig import SiteConfig
