@@ -14,7 +14,7 @@ import sys
 
 #: subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "audit": ("audit.commands.audit_cmd", "audit saved HTML files (.html, .html.gz) or URLs"),
+    "audit": ("audit.commands.audit_cmd", "audit saved pages, URLs, WARC/WACZ archives and folders"),
     "eval": ("audit.evaluate", "score the auditor against a labels.jsonl file"),
     "validate": ("audit.commands.validate_cmd", "validate feed files against the schemas"),
     "rules": ("audit.commands.rules_cmd", "list every rule with its code, type and severity"),
