@@ -81,23 +81,19 @@ def _capture(record: object, source: str) -> Page:
     return Page(source, url, body=body, content_type=ctype, http_status=status, fetched_at=fetched_at)
 
 
-def _tail_failure(data: bytes, gz: bool) -> ExtractionFailure:
-    """Why the bytes after the last whole record could not be read."""
+def _damage(tail: bytes, gz: bool, exc: BaseException | None = None) -> ExtractionFailure:
+    """Why reading stopped at ``tail`` (the bytes after the last whole record)."""
     if gz:
         try:
-            gzip.decompress(data)
+            gzip.decompress(tail)
         except EOFError:
             return ExtractionFailure("truncated_record", "the file ends inside a gzip member (cut short)")
-        except (OSError, zlib.error) as exc:
-            return ExtractionFailure("bad_gzip", f"corrupt gzip data: {exc}")
-    return ExtractionFailure("truncated_record", f"{len(data)} bytes at the end are not a whole WARC record")
-
-
-def _failure_for(exc: BaseException) -> ExtractionFailure:
-    if isinstance(exc, EOFError):
-        return ExtractionFailure("truncated_record", f"the file ends inside a record: {exc}")
-    if isinstance(exc, zlib.error | gzip.BadGzipFile):
-        return ExtractionFailure("bad_gzip", f"corrupt gzip data: {exc}")
+        except (OSError, zlib.error) as gz_exc:
+            return ExtractionFailure("bad_gzip", f"corrupt gzip data: {gz_exc}")
+    if isinstance(exc, EOFError) or exc is None:
+        return ExtractionFailure(
+            "truncated_record", f"the file ends inside a record ({len(tail)} bytes left)"
+        )
     return ExtractionFailure("bad_warc_record", f"{type(exc).__name__}: {exc}")
 
 
@@ -112,7 +108,11 @@ def warc_pages(stream: IO[bytes], name: str) -> Iterator[Page]:
     iterator = ArchiveIterator(io.BytesIO(data), check_digests=False)
     try:
         for record in iterator:
-            offset = iterator.get_record_offset()
+            offset = iterator.offset  # where this record starts (get_record_offset() would consume it)
+            if record.format != "warc":  # warcio reads any text as an ARC record; we read WARC only
+                failure = ExtractionFailure("bad_warc_record", f"not a WARC record ({record.format} format)")
+                yield Page.failed(f"{name}#{offset}", None, failure)
+                return
             if record.rec_type in NOT_CAPTURES:
                 record.content_stream().read()
             else:
@@ -120,10 +120,10 @@ def warc_pages(stream: IO[bytes], name: str) -> Iterator[Page]:
             iterator.read_to_end(record)
             end = offset + iterator.get_record_length()
     except Exception as exc:  # noqa: BLE001 - a damaged archive is a record, never a traceback
-        yield Page.failed(f"{name}#{end}", None, _failure_for(exc))
+        yield Page.failed(f"{name}#{end}", None, _damage(data[end:], gz, exc))
         return
     if data[end:].strip(b"\r\n\x00 "):
-        yield Page.failed(f"{name}#{end}", None, _tail_failure(data[end:], gz))
+        yield Page.failed(f"{name}#{end}", None, _damage(data[end:], gz))
 
 
 def wacz_pages(path: str) -> Iterator[Page]:
