@@ -20,7 +20,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from audit.extract import MAX_HTML_BYTES
 from audit.model import ExtractionFailure
@@ -40,25 +40,25 @@ def is_wacz(name: str) -> bool:
     return name.lower().endswith(".wacz")
 
 
-def _status(http_headers: object) -> int | None:
-    code = getattr(http_headers, "get_statuscode", lambda: None)()
+def _status(http_headers: Any) -> int | None:
+    code = http_headers.get_statuscode() if http_headers is not None else None
     try:
         return int(code) if code else None
     except ValueError:
         return None
 
 
-def _capture(record: object, source: str) -> Page:
+def _capture(record: Any, source: str) -> Page:
     """One response or revisit record as a page (or its failure)."""
-    headers = record.rec_headers  # type: ignore[attr-defined]
+    headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or None
     fetched_at = headers.get_header("WARC-Date") or None
-    if record.rec_type == "revisit":  # type: ignore[attr-defined]
+    if record.rec_type == "revisit":
         refers = headers.get_header("WARC-Refers-To-Target-URI") or url
         when = headers.get_header("WARC-Refers-To-Date") or "an earlier capture"
         detail = f"revisit record: the payload is stored with {refers} ({when}), audited there"
         return Page.failed(source, url, ExtractionFailure("warc_revisit", detail), fetched_at=fetched_at)
-    http = record.http_headers  # type: ignore[attr-defined]
+    http = record.http_headers
     status = _status(http)
     ctype = http.get_header("Content-Type") if http is not None else None
     if headers.get_header("WARC-Truncated"):
@@ -71,9 +71,9 @@ def _capture(record: object, source: str) -> Page:
     if not ctype or ctype.split(";")[0].strip().lower() not in HTML_TYPES:
         failure = ExtractionFailure("not_html", f"Content-Type {ctype or '(none)'}")
         return Page.failed(source, url, failure, fetched_at=fetched_at, http_status=status)
-    body = record.content_stream().read(MAX_HTML_BYTES + 1)  # type: ignore[attr-defined]
-    if record.raw_stream.limit > 0 and len(body) <= MAX_HTML_BYTES:  # type: ignore[attr-defined]
-        missing = record.raw_stream.limit  # type: ignore[attr-defined]
+    body = record.content_stream().read(MAX_HTML_BYTES + 1)
+    if record.raw_stream.limit > 0 and len(body) <= MAX_HTML_BYTES:
+        missing = record.raw_stream.limit
         failure = ExtractionFailure(
             "truncated_record", f"the record ends {missing} bytes short of its length"
         )

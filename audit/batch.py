@@ -17,7 +17,7 @@ from typing import Any
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
-from audit.model import ExtractionFailure
+from audit.model import Article, ExtractionFailure
 from audit.pages import Page, decode
 from audit.records import audit_record, failed_audit_record, feed_record, now_iso
 from audit.workers import BrokenProcessPool, ordered_map
@@ -56,31 +56,33 @@ def _file_uri(source: str) -> str:
     return Path(source.split("#", 1)[0]).resolve().as_uri()
 
 
+def extract_page(page: Page, language: str | None) -> Article | ExtractionFailure:
+    """Read, decode and extract one page (the crawler's decoding path)."""
+    if page.failure is not None:
+        return page.failure
+    assert page.body is not None
+    text = decode(page.body, page.content_type, language)
+    if isinstance(text, ExtractionFailure):
+        return text
+    extraction = extract_article(text, url=page.url, language_hint=language, source=page.source)
+    return extraction.article if extraction.article is not None else extraction.failure  # type: ignore[return-value]
+
+
 def audit_page(task: tuple[Page, Settings]) -> Outcome:
+    """One page's outcome: the pure, CPU-heavy half, run in a pool worker."""
     page, settings = task
     page = page.load(settings.allow_private)
     bare = replace(page, body=None)
-    failure = page.failure
-    if failure is None:
-        assert page.body is not None
-        text = decode(page.body, page.content_type, settings.language)
-        if isinstance(text, ExtractionFailure):
-            failure = text
-        else:
-            extraction = extract_article(
-                text, url=page.url, language_hint=settings.language, source=page.source
-            )
-            failure = extraction.failure
-    if failure is not None:
-        return Outcome(bare, failed_audit_record(page.source, page.url, failure))
-    assert extraction.article is not None
-    result = audit_article(extraction.article, _CONFIG)
+    article = extract_page(page, settings.language)
+    if isinstance(article, ExtractionFailure):
+        return Outcome(bare, failed_audit_record(page.source, page.url, article))
+    result = audit_article(article, _CONFIG)
     feed = None
     if settings.site and settings.run_id:
         feed = feed_record(
             result,
             site=settings.site,
-            url=page.url or result.article.url or _file_uri(page.source),
+            url=page.url or article.url or _file_uri(page.source),
             run_id=settings.run_id,
             fetched_at=page.fetched_at or now_iso(),
             http_status=page.http_status,

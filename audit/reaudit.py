@@ -19,16 +19,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from audit.archives import archive_pages
+from audit.batch import extract_page
 from audit.config import AuditConfig
 from audit.engine import audit_article
-from audit.extract import extract_article
-from audit.model import SCHEMA_VERSION, Article, Block
-from audit.pages import Page, decode
+from audit.model import SCHEMA_VERSION, Article, Block, ExtractionFailure
+from audit.pages import Page
 from audit.report.rundir import load_run
 
 WARC_NAME = "responses.warc.gz"  # what a crawl's --warc writes (crawler.warc.WARC_FILENAME)
@@ -75,13 +75,9 @@ def _captures(warc: Path) -> dict[str, Page]:
 
 
 def _from_capture(page: Page, record: dict[str, Any]) -> Article | str:
-    assert page.body is not None
-    hint = record.get("language")
-    text = decode(page.body, page.content_type, hint)
-    if not isinstance(text, str):
-        return text.reason
-    extraction = extract_article(text, url=record.get("url"), language_hint=hint, source=page.source)
-    return extraction.article if extraction.article is not None else extraction.failure.reason  # type: ignore[union-attr]
+    """Re-extract as the crawl did: its URL, and its language as the hint."""
+    got = extract_page(replace(page, url=record.get("url") or page.url), record.get("language"))
+    return got.reason if isinstance(got, ExtractionFailure) else got
 
 
 @dataclass
