@@ -15,8 +15,6 @@ stopped (nothing after it can be located reliably).
 
 from __future__ import annotations
 
-import gzip
-import io
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -81,31 +79,72 @@ def _capture(record: Any, source: str) -> Page:
     return Page(source, url, body=body, content_type=ctype, http_status=status, fetched_at=fetched_at)
 
 
-def _damage(tail: bytes, gz: bool, exc: BaseException | None = None) -> ExtractionFailure:
-    """Why reading stopped at ``tail`` (the bytes after the last whole record)."""
+CHUNK = 1 << 20
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def _gzip_damage(stream: IO[bytes]) -> ExtractionFailure | None:
+    """Decompress the rest of the file member by member, a chunk at a time (never all
+    of it in memory, output bounded per call): corrupt, cut short, or None if whole."""
+    member, fed = zlib.decompressobj(wbits=31), False
+    try:
+        for chunk in _chunks(stream):
+            data = chunk
+            while data:
+                member.decompress(data, CHUNK)
+                fed = True
+                if member.eof:
+                    data = member.unused_data
+                    member, fed = zlib.decompressobj(wbits=31), False
+                else:
+                    data = member.unconsumed_tail
+    except zlib.error as exc:
+        return ExtractionFailure("bad_gzip", f"corrupt gzip data: {exc}")
+    if fed:
+        return ExtractionFailure("truncated_record", "the file ends inside a gzip member (cut short)")
+    return None
+
+
+def _damage(
+    stream: IO[bytes], end: int, gz: bool, exc: BaseException | None = None
+) -> ExtractionFailure | None:
+    """Why reading stopped at byte ``end`` (after the last whole record), or None when
+    nothing but padding follows it and nothing went wrong."""
+    stream.seek(end)
     if gz:
-        try:
-            gzip.decompress(tail)
-        except EOFError:
-            return ExtractionFailure("truncated_record", "the file ends inside a gzip member (cut short)")
-        except (OSError, zlib.error) as gz_exc:
-            return ExtractionFailure("bad_gzip", f"corrupt gzip data: {gz_exc}")
-    if isinstance(exc, EOFError) or exc is None:
-        return ExtractionFailure(
-            "truncated_record", f"the file ends inside a record ({len(tail)} bytes left)"
-        )
+        damage = _gzip_damage(stream)
+        if damage is not None:
+            return damage
+        if exc is None:
+            stream.seek(end)
+            if not stream.read(1):
+                return None
+            return ExtractionFailure(
+                "bad_warc_record", "gzip members after the last record hold no WARC record"
+            )
+    elif exc is None:
+        if not any(chunk.strip(b"\r\n\x00 \t") for chunk in _chunks(stream)):
+            return None
+        return ExtractionFailure("truncated_record", "the file ends inside a record")
+    if isinstance(exc, EOFError):
+        return ExtractionFailure("truncated_record", f"the file ends inside a record: {exc}")
     return ExtractionFailure("bad_warc_record", f"{type(exc).__name__}: {exc}")
 
 
 def warc_pages(stream: IO[bytes], name: str) -> Iterator[Page]:
-    """Pages from one WARC stream (plain or gzipped); ``name`` prefixes each source
-    (``name#offset``, the record's byte offset, so a reader can seek to it)."""
+    """Pages from one seekable WARC stream (plain or gzipped), read record by record;
+    ``name`` prefixes each source (``name#offset``, the record's byte offset)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    data = stream.read()
-    gz = data[:2] == b"\x1f\x8b"
-    end = 0  # where the last whole record ends
-    iterator = ArchiveIterator(io.BytesIO(data), check_digests=False)
+    start = stream.tell()
+    gz = stream.read(2) == b"\x1f\x8b"
+    stream.seek(start)
+    end = start  # where the last whole record ends
+    iterator = ArchiveIterator(stream, check_digests=False)
     try:
         for record in iterator:
             offset = iterator.offset  # where this record starts (get_record_offset() would consume it)
@@ -113,17 +152,18 @@ def warc_pages(stream: IO[bytes], name: str) -> Iterator[Page]:
                 failure = ExtractionFailure("bad_warc_record", f"not a WARC record ({record.format} format)")
                 yield Page.failed(f"{name}#{offset}", None, failure)
                 return
-            if record.rec_type in NOT_CAPTURES:
-                record.content_stream().read()
-            else:
+            if record.rec_type not in NOT_CAPTURES:
                 yield _capture(record, f"{name}#{offset}")
             iterator.read_to_end(record)
             end = offset + iterator.get_record_length()
     except Exception as exc:  # noqa: BLE001 - a damaged archive is a record, never a traceback
-        yield Page.failed(f"{name}#{end}", None, _damage(data[end:], gz, exc))
+        damage = _damage(stream, end, gz, exc)
+        assert damage is not None  # with an exception, there is always a reason
+        yield Page.failed(f"{name}#{end}", None, damage)
         return
-    if data[end:].strip(b"\r\n\x00 "):
-        yield Page.failed(f"{name}#{end}", None, _damage(data[end:], gz))
+    damage = _damage(stream, end, gz)
+    if damage is not None:
+        yield Page.failed(f"{name}#{end}", None, damage)
 
 
 def wacz_pages(path: str) -> Iterator[Page]:

@@ -163,3 +163,18 @@ def test_out_refuses_an_unwritable_directory(tmp_path, capsys):
     blocker.write_text("")
     assert main(["audit", "--out", str(blocker / "sub"), str(Path(__file__))]) == 1
     assert "newsaudit:" in capsys.readouterr().err
+
+
+def test_damage_mid_archive_keeps_the_records_before_it(tmp_path, capsys):
+    warc = write_warc(tmp_path / "news.warc.gz", gz=True, truncate=False)
+    main(["audit", "--json", "--jobs", "1", str(warc)])
+    whole = _records(capsys)
+    third = int(whole[2]["source"].rsplit("#", 1)[1])  # the Vietnamese capture's gzip member
+    data = bytearray(warc.read_bytes())
+    data[third + 40 : third + 80] = b"\xff" * 40
+    warc.write_bytes(bytes(data))
+    main(["audit", "--json", "--jobs", "1", str(warc)])
+    records = _records(capsys)
+    assert [_outcome(r) for r in records] == ["id", "tl", "bad_gzip"]
+    assert records[:2] == whole[:2]
+    assert records[2]["source"] == f"{warc}#{third}"
