@@ -7,7 +7,8 @@ Regional news servers mislabel their pages: a Latin-1 page served as
 ``charset=utf-8``, a Thai TIS-620 page with no label at all. Scrapy trusts the
 ``Content-Type`` header and replaces undecodable bytes with U+FFFD, which would put
 mojibake into the feed. Here each declared encoding (header, then ``<meta>``) is
-tried *strictly*; when none decodes cleanly, UTF-8 is tried (tolerating a few
+tried *strictly* (but valid non-ASCII UTF-8 beats a legacy single-byte label, which
+"decodes" anything); when none decodes cleanly, UTF-8 is tried (tolerating a few
 stray bytes in otherwise valid UTF-8), then the legacy encoding usual for the page's
 language, and only then that encoding with replacement characters.
 
@@ -17,6 +18,8 @@ their magic numbers and control bytes, so they fail with a reason instead of bei
 """
 
 from __future__ import annotations
+
+import codecs
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
@@ -68,6 +71,23 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
         return None
 
 
+def _utf8_over_label(body: bytes, encoding: str | None) -> str | None:
+    """The body as UTF-8 when it is valid, non-ASCII UTF-8 under a label naming an
+    ASCII-compatible legacy encoding: templates keep ``<meta charset=windows-1252>``
+    (and servers ``charset=iso-8859-1``) long after the pages became UTF-8, and
+    windows-1252 "decodes" any bytes, into mojibake ("fÃ¼r"). Real legacy text almost
+    never forms valid multi-byte UTF-8 sequences, so valid UTF-8 wins."""
+    if not encoding or body.isascii():
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if name == "utf-8" or name.startswith(("utf-16", "utf-32")):
+        return None
+    return _strict(body, "utf-8")
+
+
 def decode_html(body: bytes, content_type: str | None, language: str | None = None) -> tuple[str, str, str]:
     """(text, encoding, how) for an HTML body; ``how`` says which evidence won.
 
@@ -88,6 +108,9 @@ def decode_html(body: bytes, content_type: str | None, language: str | None = No
     for how, encoding in declared:
         text = _strict(body, encoding)
         if text is not None:
+            utf8 = _utf8_over_label(body, encoding)
+            if utf8 is not None:
+                return utf8, "utf-8", f"utf-8-not-{how}"
             return text, encoding or "", how
     text = _strict(body, "utf-8")
     if text is not None:
