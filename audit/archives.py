@@ -10,7 +10,9 @@ not captures of a page and produce nothing.
 
 A damaged archive never raises: a torn gzip member, a record that does not parse
 or a file cut short ends the file with one failure naming the offset where reading
-stopped (nothing after it can be located reliably).
+stopped (nothing after it can be located reliably): ``bad_gzip``,
+``truncated_record`` or ``bad_warc_record``; a WACZ that is not a readable zip, or
+holds no ``archive/*.warc[.gz]``, is one ``bad_wacz``.
 """
 
 from __future__ import annotations
