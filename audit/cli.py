@@ -14,9 +14,13 @@ import sys
 
 #: subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "audit": ("audit.commands.audit_cmd", "audit saved HTML files (.html, .html.gz) or URLs"),
+    "audit": ("audit.commands.audit_cmd", "audit saved pages, URLs, WARC/WACZ archives and folders"),
     "eval": ("audit.evaluate", "score the auditor against a labels.jsonl file"),
     "validate": ("audit.commands.validate_cmd", "validate feed files against the schemas"),
+    "reaudit": (
+        "audit.commands.reaudit_cmd",
+        "re-audit a stored run with the current rules; diff the findings",
+    ),
     "rules": ("audit.commands.rules_cmd", "list every rule with its code, type and severity"),
     "report": ("audit.report.cli", "regenerate a run's self-contained HTML report"),
     "serve": ("audit.review.cli", "serve the editors' review app on 127.0.0.1"),

@@ -52,12 +52,13 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def decode_html(data: bytes | str) -> str:
-    """Decode bytes using the page's declared charset, falling back on detection."""
+    """Decode bytes by the one path the crawler and ``newsaudit audit`` use
+    (:mod:`audit.charset`), so eval, benchmarks and the crawl read a page alike."""
     if isinstance(data, str):
         return data
-    from trafilatura.utils import decode_file
+    from audit.charset import decode_html as decode
 
-    return decode_file(data)
+    return decode(data, None)[0]
 
 
 def _page_headline(tree: etree._Element | None) -> tuple[str | None, str | None]:

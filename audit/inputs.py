@@ -1,4 +1,6 @@
-"""Read an audit input: a saved ``.html``/``.html.gz`` file or an http(s) URL.
+"""Read one audit input: a saved ``.html``/``.html.gz`` file or an http(s) URL.
+
+(Archives are read by :mod:`audit.archives`; lists and folders by :mod:`audit.sources`.)
 
 Reading never raises; it returns bytes or an :class:`~audit.model.ExtractionFailure`.
 URLs pointing at private, loopback or link-local addresses are refused unless
@@ -101,7 +103,8 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailure:
+def fetch_page(url: str, allow_private: bool = False) -> tuple[bytes, str | None] | ExtractionFailure:
+    """The body and ``Content-Type`` of ``url`` (the type picks the charset, as in a crawl)."""
     refused = _refusal(url, allow_private)
     if refused is not None:
         return refused
@@ -119,8 +122,21 @@ def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailur
         return ExtractionFailure(f"http_{exc.code}", f"{url}: HTTP {exc.code} {exc.reason}")
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         return ExtractionFailure("fetch_error", f"{url}: {getattr(exc, 'reason', exc)}")
-    return data
+    return data, ctype or None
+
+
+def fetch_url(url: str, allow_private: bool = False) -> bytes | ExtractionFailure:
+    got = fetch_page(url, allow_private)
+    return got if isinstance(got, ExtractionFailure) else got[0]
 
 
 def read_input(value: str, allow_private: bool = False) -> bytes | ExtractionFailure:
     return fetch_url(value, allow_private) if is_url(value) else read_file(value)
+
+
+def read_page(value: str, allow_private: bool = False) -> tuple[bytes, str | None] | ExtractionFailure:
+    """(body, Content-Type or None) of a URL or a saved file."""
+    if is_url(value):
+        return fetch_page(value, allow_private)
+    data = read_file(value)
+    return data if isinstance(data, ExtractionFailure) else (data, None)

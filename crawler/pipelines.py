@@ -35,12 +35,7 @@ from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
 from audit.model import SCHEMA_VERSION, ExtractionFailure
-from audit.records import failure_record, feed_record, now_iso
-from crawler import lock as site_lock
-from crawler.health import HealthThresholds, assess
-from crawler.items import OutcomeItem, PageItem
-from crawler.jsonfeed import FEED_FILENAME, write_feed
-from crawler.output import (
+from audit.output import (
     JsonlWriter,
     OutputError,
     dumps_line,
@@ -49,6 +44,11 @@ from crawler.output import (
     sanitize,
     write_json,
 )
+from audit.records import failure_record, feed_record, now_iso
+from crawler import lock as site_lock
+from crawler.health import HealthThresholds, assess
+from crawler.items import OutcomeItem, PageItem
+from crawler.jsonfeed import FEED_FILENAME, write_feed
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.recovery import recover
 from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateError, StateStore

@@ -13,6 +13,9 @@ results back on the reactor thread, with two guarantees the pipeline relies on:
   slot, and Scrapy stops pulling requests from the scheduler once that slot holds
   ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, so memory stays bounded end to end.
 
+The executor itself (spawned, sized to the cores, workers ignoring Ctrl-C) is
+:mod:`audit.workers`'s, shared with ``newsaudit audit --jobs``.
+
 A worker that dies (killed, out of memory, a crash in a C extension) breaks the
 executor, failing every task in flight. A fresh executor is started and those tasks
 run once more, one at a time; a task that breaks the pool twice concludes with the
@@ -23,51 +26,19 @@ that page, not the crawl.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import signal
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
+from audit.workers import BrokenProcessPool, cpu_count, resolve_workers, spawn_executor
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["BrokenProcessPool", "OrderedPool", "cpu_count", "resolve_workers"]
-
-
-def cpu_count() -> int:
-    """Cores this process may run on (affinity-aware where the OS tells us)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
-
-def resolve_workers(value: Any) -> int:
-    """``NEWSAUDIT_WORKERS``: ``"auto"`` (one per core), or a count; 0 means inline."""
-    if value is None or value == "":
-        return 0
-    if isinstance(value, str) and value.strip().lower() == "auto":
-        return cpu_count()
-    try:
-        workers = int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"NEWSAUDIT_WORKERS must be 'auto' or a whole number, not {value!r}") from None
-    if workers < 0:
-        raise ValueError(f"NEWSAUDIT_WORKERS must be 'auto' or >= 0, not {workers}")
-    return workers
-
-
-def _quiet_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    # Ctrl-C goes to the whole process group; the crawler shuts the pool down itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if initializer is not None:
-        initializer(*initargs)
 
 
 @dataclass
@@ -107,14 +78,8 @@ class OrderedPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # "spawn": the crawler process has threads (reactor pool, DNS), and forking a
-            # threaded process can deadlock the child.
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_quiet_worker,
-                initargs=(self._initializer, self._initargs),
-            )
+            # "spawn" (audit.workers): the crawler process has threads (reactor pool, DNS).
+            self._executor = spawn_executor(self.workers, self._initializer, self._initargs)
         return self._executor
 
     @property

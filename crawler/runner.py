@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from audit.output import new_run_id
 from crawler import lock as site_lock
 from crawler.health import exit_code
-from crawler.output import new_run_id
 from crawler.siteconfig import SiteConfig
 from crawler.state import COUNT_KEYS, SqliteStore, StateError, default_state_path
 

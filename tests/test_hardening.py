@@ -21,7 +21,8 @@ from scrapy.utils.conf import build_component_list
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler.charset import binary_reason, decode_html
+from audit.charset import binary_reason, decode_html
+from audit.output import OutputError, new_run_id, run_directory
 from crawler.items import OutcomeItem, PageItem
 from crawler.middlewares import (
     CrawlDelayMiddleware,
@@ -29,7 +30,6 @@ from crawler.middlewares import (
     StayOnSiteMiddleware,
     parse_retry_after,
 )
-from crawler.output import OutputError, new_run_id, run_directory
 from crawler.settings import MAX_DOMAIN_CONCURRENCY, apply_site_settings, site_settings
 from crawler.siteconfig import SiteConfigError, from_mapping, load, resolve_site
 from crawler.spiders.news import NewsSpider, describe_failure

@@ -8,11 +8,11 @@ import json
 import pytest
 from scrapy.utils.test import get_crawler
 
+from audit.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize
 from audit.schema import errors
 from crawler import pipelines
 from crawler.demo.site import DemoSite
 from crawler.items import OutcomeItem, PageItem
-from crawler.output import JsonlWriter, OutputError, new_run_id, run_directory, sanitize
 from crawler.pipelines import AuditPipeline
 from crawler.siteconfig import load
 from crawler.spiders.news import NewsSpider

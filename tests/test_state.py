@@ -15,11 +15,11 @@ import time
 import pytest
 from scrapy.utils.test import get_crawler
 
+from audit.output import JsonlWriter
 from audit.schema import errors
 from crawler import lock as site_lock
 from crawler.demo.site import DemoSite
 from crawler.items import PageItem
-from crawler.output import JsonlWriter
 from crawler.pipelines import AuditPipeline
 from crawler.recovery import recover, repair_tail
 from crawler.siteconfig import load

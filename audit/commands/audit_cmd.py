@@ -1,4 +1,10 @@
-"""``newsaudit audit [--json] FILE_OR_URL...``: audit saved pages or URLs."""
+"""``newsaudit audit [--json] [--jobs N] [--out DIR] INPUT...``: audit pages, URLs and archives.
+
+Inputs are expanded by :mod:`audit.sources` (files, URLs, WARC/WACZ, folders, ``-``,
+``@FILE``); each page or archived capture gets exactly one record, in input order,
+whatever ``--jobs`` is (:mod:`audit.batch`). ``--out`` also writes a run directory
+like a crawl's (:mod:`audit.runwriter`).
+"""
 
 from __future__ import annotations
 
@@ -6,34 +12,39 @@ import argparse
 import sys
 from typing import Any
 
+from audit import sources
+from audit.batch import Settings, audit_pages
 from audit.config import ConfigError, load_config
-from audit.engine import audit_article
-from audit.extract import extract_article
-from audit.inputs import is_url, read_input
-from audit.model import ExtractionFailure
-from audit.records import audit_record, failed_audit_record, json_line
+from audit.output import OutputError
+from audit.records import json_line
+from audit.runwriter import RunWriter
+from audit.workers import cpu_count
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="FILE_OR_URL")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a saved page (.html, .html.gz), a URL, a .warc/.warc.gz/.wacz archive, a folder, "
+        "'-' (a list of paths or URLs on stdin) or @FILE (the same list in a file)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON record per input")
     parser.add_argument("--config", help="audit config TOML merged over the defaults")
     parser.add_argument("--language", help="language hint (e.g. ms) when detection is ambiguous")
     parser.add_argument(
         "--allow-private", action="store_true", help="allow URLs on private, loopback or link-local addresses"
     )
-
-
-def audit_one(value: str, config: Any, language: str | None, allow_private: bool) -> dict[str, Any]:
-    data = read_input(value, allow_private=allow_private)
-    url = value if is_url(value) else None
-    if isinstance(data, ExtractionFailure):
-        return failed_audit_record(value, url, data)
-    extraction = extract_article(data, url=url, language_hint=language, source=value)
-    if extraction.failure is not None:
-        return failed_audit_record(value, url, extraction.failure)
-    assert extraction.article is not None
-    return audit_record(audit_article(extraction.article, config), source=value)
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N",
+        help="worker processes (default: one per core; 1 runs in this process)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="also write a run directory (articles.jsonl, failures.jsonl, run.json...) under DIR",
+    )
+    parser.add_argument("--no-report", action="store_true", help="with --out: skip report.html")
 
 
 def format_summary(record: dict[str, Any]) -> str:
@@ -60,17 +71,39 @@ def format_summary(record: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        config = load_config(args.config)
+        load_config(args.config)  # a bad config is a usage error before any work
     except ConfigError as exc:
         print(f"newsaudit: {exc}", file=sys.stderr)
         return 2
-    failed = 0
-    for value in args.inputs:
-        record = audit_one(value, config, args.language, args.allow_private)
-        failed += "failure" in record
+    if args.jobs is not None and args.jobs < 1:
+        print("newsaudit: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    writer = None
+    if args.out:
+        try:
+            writer = RunWriter(args.out, config=args.config)
+        except OutputError as exc:
+            print(f"newsaudit: {exc}", file=sys.stderr)
+            return 1
+    settings = Settings(
+        language=args.language,
+        allow_private=args.allow_private,
+        site=writer.site if writer else None,
+        run_id=writer.run_id if writer else None,
+    )
+    jobs = args.jobs or cpu_count()
+    total = failed = 0
+    for outcome in audit_pages(sources.pages(args.inputs), settings, jobs, args.config):
+        total += 1
+        failed += outcome.failure is not None
+        if writer is not None:
+            writer.add(outcome)
         if args.json:
-            sys.stdout.write(json_line(record))
+            sys.stdout.write(json_line(outcome.record))
         else:
-            print(format_summary(record))
+            print(format_summary(outcome.record))
         sys.stdout.flush()
-    return 1 if failed == len(args.inputs) else 0
+    if writer is not None:
+        summary = writer.close(report=not args.no_report)
+        print(f"newsaudit: wrote {writer.path} ({summary['counts']})", file=sys.stderr)
+    return 1 if failed == total else 0

@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from audit.output import new_run_id
 from crawler.commands.serving import add_port_option, start_or_explain
 from crawler.demo.server import DEFAULT_PORT, DemoServer
-from crawler.output import new_run_id
 from crawler.runner import add_crawl_options, apply_overrides
 from crawler.siteconfig import SiteConfigError, load
 

@@ -28,9 +28,9 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from audit.charset import binary_reason, decode_html
 from audit.records import now_iso
 from crawler import robotslog, siteconfig
-from crawler.charset import binary_reason, decode_html
 from crawler.items import OutcomeItem, PageItem
 from crawler.settings import apply_site_settings
 from crawler.siteconfig import SiteConfig
@@ -460,7 +460,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.emit_page(response, requested)
 
     def redecode(self, response: TextResponse, url: str) -> TextResponse:
-        """The response decoded by :func:`crawler.charset.decode_html` when Scrapy's
+        """The response decoded by :func:`audit.charset.decode_html` when Scrapy's
         header-first decoding would have produced replacement characters or mojibake."""
         ctype = response.headers.get(b"Content-Type")
         text, encoding, how = decode_html(
