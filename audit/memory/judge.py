@@ -1,0 +1,220 @@
+"""Judge an article against the site memory, then remember it.
+
+Split in two so a crawl's pool can help: :func:`fingerprint_article` is pure CPU
+(shingles, signatures, band keys, and whether each paragraph fits its own article)
+and runs in a worker; :func:`recall` and :func:`remember` read and write the store
+and run in the main process, in the order pages are concluded, so a pooled crawl
+and an inline one see the same memory at each page.
+
+Signals, all general (no phrase lists):
+
+- **template**: a paragraph whose near-copies are on at least ``template_min_articles``
+  and ``template_min_share`` of the site's articles seen so far (this one included);
+- **paste**: a paragraph contained (``near_copy`` of its shingles) in a paragraph of
+  another article that *fits* that article (its cohesion with the rest of its own
+  article is ordinary, so it is that article's body, not a paste or a footer there)
+  and that is not template on its own site;
+- **duplicate body**: the whole body (template left out) nearly equals (Jaccard
+  ``body_similarity``) the body of an earlier article under another URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from audit.cohesion import ArticleCohesion
+from audit.config import AuditConfig
+from audit.memory import fingerprint
+from audit.memory.fingerprint import Signature
+from audit.memory.store import Candidate, MemoryStore, StoredParagraph
+from audit.model import Article, Origin, SiteContext
+from audit.text import words
+
+FAMILY = "memory"
+#: Block kinds remembered: running text. Headings are too short to tell a copy from a cliché.
+KINDS = ("paragraph", "quote", "list_item")
+
+
+@dataclass(frozen=True)
+class MemoryThresholds:
+    """``[thresholds.memory]`` in defaults.toml."""
+
+    min_words: int = 6
+    near_copy: float = 0.8
+    body_similarity: float = 0.8
+    fits_min_relative: float = 0.4
+    template_min_articles: int = 3
+    template_min_share: float = 0.3
+
+    @classmethod
+    def from_config(cls, config: AuditConfig) -> MemoryThresholds:
+        t = config.thresholds.get(FAMILY, {})
+        base = cls()
+        return cls(**{k: type(getattr(base, k))(t[k]) for k in base.__dataclass_fields__ if k in t})
+
+    def is_template(self, articles: int, site_articles: int) -> bool:
+        return articles >= self.template_min_articles and articles >= self.template_min_share * site_articles
+
+
+@dataclass(frozen=True)
+class ParagraphPrint:
+    block: int
+    signature: Signature
+    keys: tuple[int, ...]
+    fits: bool
+
+
+@dataclass(frozen=True)
+class ArticlePrints:
+    """Everything the memory needs from an article (picklable, small)."""
+
+    url: str
+    site: str
+    body_hash: str
+    published: str | None
+    paragraphs: tuple[ParagraphPrint, ...]
+    shingles: tuple[frozenset[bytes], ...]  # per paragraph, for the body signature
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What :func:`recall` decided, for :func:`remember` to store."""
+
+    clusters: tuple[int | None, ...]  # per paragraph: the same-site cluster it joins
+    body: Signature | None
+    duplicate_of: int | None  # article id
+
+
+def site_of(url: str) -> str:
+    """The host, lowercased, without ``www.``; a path without a host is a local file,
+    and its folder stands for the site."""
+    parts = urlsplit(url)
+    if parts.netloc:
+        host = parts.hostname or parts.netloc
+        return host.lower().removeprefix("www.")
+    folder = url.replace("\\", "/").rsplit("/", 1)[0] if "/" in url else "."
+    return f"file:{folder}"
+
+
+def article_key(article: Article) -> str | None:
+    """The URL the memory files an article under (its source path when it has none)."""
+    return article.url or article.canonical_url or article.source
+
+
+def body_hash(article: Article) -> str:
+    digest = hashlib.sha256()
+    for block in article.blocks:
+        digest.update(block.text.encode("utf-8", "surrogatepass") + b"\x00")
+    return digest.hexdigest()
+
+
+def fingerprint_article(article: Article, config: AuditConfig) -> ArticlePrints | None:
+    """Pure: signatures of the article's paragraphs of ``min_words`` or more words, and
+    whether each fits the article (cohesion relative to the article's median)."""
+    key = article_key(article)
+    if not key:
+        return None
+    limits = MemoryThresholds.from_config(config)
+    blocks = [b for b in article.blocks if b.kind in KINDS and len(words(b.text)) >= limits.min_words]
+    sets = [frozenset(fingerprint.shingles(b.text)) for b in blocks]
+    fits = [True] * len(blocks)
+    if len(blocks) >= 3:
+        cohesion = ArticleCohesion(
+            [b.text for b in blocks], article.headline or article.title or "", article.language
+        )
+        fits = [cohesion.relative(i) >= limits.fits_min_relative for i in range(len(blocks))]
+    prints = []
+    for block, items, fit in zip(blocks, sets, fits, strict=True):
+        sig = fingerprint.signature(sorted(items))
+        prints.append(ParagraphPrint(block.index, sig, tuple(fingerprint.band_keys(sig)), fit))
+    return ArticlePrints(key, site_of(key), body_hash(article), article.published, tuple(prints), tuple(sets))
+
+
+def _same(a: Signature, b: Signature, near_copy: float) -> tuple[bool, float]:
+    """Near-copies either way (one contains the other), and ``a``'s containment in ``b``."""
+    j = fingerprint.similarity(a, b)
+    inside = fingerprint.containment(a, b, j)
+    return inside >= near_copy or fingerprint.containment(b, a, j) >= near_copy, inside
+
+
+def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tuple[SiteContext, Plan]:
+    """Judge the article against what the memory held before it (read only)."""
+    limits = MemoryThresholds.from_config(config)
+    known = store.article(prints.url) is not None
+    site_articles = store.site_articles(prints.site) + (0 if known else 1)
+    template: dict[int, int] = {}
+    pastes: dict[int, Origin] = {}
+    clusters: list[int | None] = []
+    for para in prints.paragraphs:
+        cluster: tuple[Candidate, float] | None = None
+        origin: tuple[Candidate, float] | None = None
+        for cand in store.paragraph_candidates(para.keys, prints.url):
+            near, inside = _same(para.signature, cand.signature, limits.near_copy)
+            if not near:
+                continue
+            if cand.site == prints.site and cluster is None:
+                cluster = (cand, inside)
+            own_template = limits.is_template(cand.cluster_articles, cand.site_articles)
+            if inside >= limits.near_copy and cand.fits and not own_template and origin is None:
+                origin = (cand, inside)  # candidates come in id order: the earliest wins
+        clusters.append(cluster[0].cluster if cluster else None)
+        if cluster is not None:
+            carrying = cluster[0].cluster_articles + 1
+            if limits.is_template(carrying, site_articles):
+                template[para.block] = carrying
+                continue
+        if origin is not None:
+            pastes[para.block] = Origin(origin[0].url, round(origin[1], 3))
+    body, duplicate_of, duplicate_url = _body(store, prints, template, limits)
+    context = SiteContext(
+        site=prints.site,
+        site_articles=site_articles,
+        template=template,
+        pastes=pastes,
+        duplicate_of=duplicate_url,
+        memory_articles=store.count(),
+    )
+    return context, Plan(tuple(clusters), body, duplicate_of)
+
+
+def _body(
+    store: MemoryStore, prints: ArticlePrints, template: dict[int, int], limits: MemoryThresholds
+) -> tuple[Signature | None, int | None, str | None]:
+    items = set().union(
+        *(s for p, s in zip(prints.paragraphs, prints.shingles, strict=True) if p.block not in template)
+    )
+    if len(items) < 2 * fingerprint.SHINGLE:
+        return None, None, None
+    body = fingerprint.signature(sorted(items))
+    for cand in store.body_candidates(fingerprint.band_keys(body), prints.url):
+        if fingerprint.similarity(body, cand.signature) >= limits.body_similarity:
+            return body, cand.article, cand.url
+    return body, None, None
+
+
+def remember(store: MemoryStore, prints: ArticlePrints, plan: Plan) -> None:
+    """Store the article as :func:`recall` judged it (replacing an older version)."""
+    store.add_article(
+        url=prints.url,
+        site=prints.site,
+        body_hash=prints.body_hash,
+        published=prints.published,
+        paragraphs=[
+            StoredParagraph(p.block, p.signature, p.fits, cluster)
+            for p, cluster in zip(prints.paragraphs, plan.clusters, strict=True)
+        ],
+        body=plan.body,
+        duplicate_of=plan.duplicate_of,
+    )
+
+
+def judge(store: MemoryStore, prints: ArticlePrints | None, config: AuditConfig) -> SiteContext | None:
+    """Recall, then remember: the article is judged against the pages before it and
+    becomes part of what the next page is judged against."""
+    if prints is None:
+        return None
+    context, plan = recall(store, prints, config)
+    remember(store, prints, plan)
+    return context
