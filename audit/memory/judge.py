@@ -12,8 +12,11 @@ Signals, all general (no phrase lists):
   and ``template_min_share`` of the site's articles seen so far (this one included);
 - **paste**: a paragraph contained (``near_copy`` of its shingles) in a paragraph of
   another article that *fits* that article (its cohesion with the rest of its own
-  article is ordinary, so it is that article's body, not a paste or a footer there)
-  and that is not template on its own site;
+  article is ordinary, so it is that article's body, not a paste or a footer there),
+  that is not template on its own site, and that, on the same site, does not sit at
+  the same edge place as this one (the same block from the start or the end, within
+  :data:`EDGE`): a line in the same place at the top or bottom of two pages is the
+  site's furniture, not yet on enough pages to count as template;
 - **duplicate body**: the whole body (template left out) nearly equals (Jaccard
   ``body_similarity``) the body of an earlier article under another URL.
 """
@@ -61,6 +64,7 @@ class MemoryThresholds:
 @dataclass(frozen=True)
 class ParagraphPrint:
     block: int
+    tail: int  # blocks after it: a site's template sits at a fixed distance from an end
     signature: Signature
     keys: tuple[int, ...]
     fits: bool
@@ -128,7 +132,8 @@ def fingerprint_article(article: Article, config: AuditConfig) -> ArticlePrints 
     prints = []
     for block, items, fit in zip(blocks, sets, fits, strict=True):
         sig = fingerprint.signature(sorted(items))
-        prints.append(ParagraphPrint(block.index, sig, tuple(fingerprint.band_keys(sig)), fit))
+        tail = len(article.blocks) - 1 - article.blocks.index(block)
+        prints.append(ParagraphPrint(block.index, tail, sig, tuple(fingerprint.band_keys(sig)), fit))
     return ArticlePrints(key, site_of(key), body_hash(article), article.published, tuple(prints), tuple(sets))
 
 
@@ -139,11 +144,20 @@ def _same(a: Signature, b: Signature, near_copy: float) -> tuple[bool, float]:
     return inside >= near_copy or fingerprint.containment(b, a, j) >= near_copy, inside
 
 
+#: Template sits at the edges of a body: within this many blocks of the start or the end.
+EDGE = 2
+
+
+def _same_place(cand: Candidate, para: ParagraphPrint) -> bool:
+    """Both at the same distance (under :data:`EDGE`) from the body's start or end."""
+    return (cand.block == para.block < EDGE) or (cand.tail == para.tail < EDGE)
+
+
 def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tuple[SiteContext, Plan]:
-    """Judge the article against what the memory held before it (read only)."""
+    """Judge the article against what the memory holds (read only; the memory must
+    not hold this URL already, :func:`judge` sees to that)."""
     limits = MemoryThresholds.from_config(config)
-    known = store.article(prints.url) is not None
-    site_articles = store.site_articles(prints.site) + (0 if known else 1)
+    site_articles = store.site_articles(prints.site) + 1  # this one included
     template: dict[int, int] = {}
     pastes: dict[int, Origin] = {}
     clusters: list[int | None] = []
@@ -157,7 +171,10 @@ def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tu
             if cand.site == prints.site and cluster is None:
                 cluster = (cand, inside)
             own_template = limits.is_template(cand.cluster_articles, cand.site_articles)
-            if inside >= limits.near_copy and cand.fits and not own_template and origin is None:
+            # A line at the same place on two pages of one site is the site's (a
+            # footer not yet on enough pages to count as template), not a paste.
+            in_place = cand.site == prints.site and _same_place(cand, para)
+            if inside >= limits.near_copy and cand.fits and not (own_template or in_place) and origin is None:
                 origin = (cand, inside)  # candidates come in id order: the earliest wins
         clusters.append(cluster[0].cluster if cluster else None)
         if cluster is not None:
@@ -202,7 +219,7 @@ def remember(store: MemoryStore, prints: ArticlePrints, plan: Plan) -> None:
         body_hash=prints.body_hash,
         published=prints.published,
         paragraphs=[
-            StoredParagraph(p.block, p.signature, p.fits, cluster)
+            StoredParagraph(p.block, p.tail, p.signature, p.fits, cluster)
             for p, cluster in zip(prints.paragraphs, plan.clusters, strict=True)
         ],
         body=plan.body,
@@ -215,6 +232,11 @@ def judge(store: MemoryStore, prints: ArticlePrints | None, config: AuditConfig)
     becomes part of what the next page is judged against."""
     if prints is None:
         return None
+    known = store.article(prints.url)
+    if known is not None:
+        # Seen before (a re-audit, a changed page): judged against everything else,
+        # as a new page would be, and stored again in its new place in the order.
+        store.remove_article(prints.url)
     context, plan = recall(store, prints, config)
     remember(store, prints, plan)
     return context

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL,
     block INTEGER NOT NULL,
+    tail INTEGER NOT NULL,
     cluster INTEGER NOT NULL,
     fits INTEGER NOT NULL,
     size INTEGER NOT NULL,
@@ -88,6 +89,7 @@ class StoredParagraph:
     it is the first copy on its site and starts one)."""
 
     block: int
+    tail: int  # blocks after it in its article
     signature: Signature
     fits: bool
     cluster: int | None = None
@@ -98,6 +100,8 @@ class Candidate:
     """A cluster representative that shares a band with the paragraph looked up."""
 
     paragraph: int
+    block: int
+    tail: int
     cluster: int
     fits: bool
     signature: Signature
@@ -241,7 +245,8 @@ class MemoryStore:
         """Cluster representatives sharing a band key, not of ``exclude_url``: ``len(keys)`` index probes."""
         marks = ",".join("?" * len(keys))
         sql = (
-            "SELECT p.id, p.cluster, p.fits, p.size, p.signature, a.id, a.url, a.site, c.articles, s.articles "
+            "SELECT p.id, p.cluster, p.fits, p.size, p.signature, a.id, a.url, a.site, c.articles, s.articles, "
+            "p.block, p.tail "
             f"FROM (SELECT DISTINCT paragraph FROM para_bands WHERE band IN ({marks})) AS hit "
             "JOIN paragraphs p ON p.id = hit.paragraph JOIN articles a ON a.id = p.article_id "
             "JOIN clusters c ON c.id = p.cluster JOIN sites s ON s.site = a.site "
@@ -251,6 +256,8 @@ class MemoryStore:
         return [
             Candidate(
                 paragraph=r[0],
+                block=r[10],
+                tail=r[11],
                 cluster=r[1],
                 fits=bool(r[2]),
                 signature=Signature(r[4], r[3]),
@@ -259,7 +266,7 @@ class MemoryStore:
                 site=r[7],
                 cluster_articles=r[8],
                 site_articles=r[9],
-            )  # fmt: skip
+            )
             for r in rows
         ]
 
@@ -324,10 +331,12 @@ class MemoryStore:
         joined: set[int] = set()
         for para in paragraphs:
             cur = conn.execute(
-                "INSERT INTO paragraphs (article_id, block, cluster, fits, size, signature) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO paragraphs (article_id, block, tail, cluster, fits, size, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     para.block,
+                    para.tail,
                     para.cluster or 0,
                     int(para.fits),
                     para.signature.size,
