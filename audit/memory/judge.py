@@ -17,7 +17,7 @@ Signals, all general (no phrase lists):
   the same edge place as this one (the same block from the start or the end, within
   :data:`EDGE`): a line in the same place at the top or bottom of two pages is the
   site's furniture, not yet on enough pages to count as template;
-- **duplicate body**: the whole body (template left out) nearly equals (Jaccard
+- **duplicate body**: the whole body nearly equals (Jaccard
   ``body_similarity``) the body of an earlier article under another URL.
 """
 
@@ -155,36 +155,38 @@ def _same_place(cand: Candidate, para: ParagraphPrint) -> bool:
 
 def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tuple[SiteContext, Plan]:
     """Judge the article against what the memory holds (read only; the memory must
-    not hold this URL already, :func:`judge` sees to that)."""
+    not hold this URL already, :func:`judge` sees to that).
+
+    The body comes first: a copy of a remembered body is that article again, so it
+    is not counted twice towards the site's template lines, and its paragraphs are
+    not pastes from its own original."""
     limits = MemoryThresholds.from_config(config)
-    site_articles = store.site_articles(prints.site) + 1  # this one included
+    body, duplicate_of, duplicate_url = _body(store, prints, limits)
+    counted = 0 if duplicate_of is not None else 1  # this article, in the counts it joins
+    site_articles = store.site_articles(prints.site) + counted
     template: dict[int, int] = {}
     pastes: dict[int, Origin] = {}
     clusters: list[int | None] = []
     for para in prints.paragraphs:
-        cluster: tuple[Candidate, float] | None = None
+        cluster: Candidate | None = None
         origin: tuple[Candidate, float] | None = None
         for cand in store.paragraph_candidates(para.keys, prints.url):
             near, inside = _same(para.signature, cand.signature, limits.near_copy)
             if not near:
                 continue
             if cand.site == prints.site and cluster is None:
-                cluster = (cand, inside)
+                cluster = cand
             own_template = limits.is_template(cand.cluster_articles, cand.site_articles)
             # A line at the same place on two pages of one site is the site's (a
             # footer not yet on enough pages to count as template), not a paste.
             in_place = cand.site == prints.site and _same_place(cand, para)
             if inside >= limits.near_copy and cand.fits and not (own_template or in_place) and origin is None:
                 origin = (cand, inside)  # candidates come in id order: the earliest wins
-        clusters.append(cluster[0].cluster if cluster else None)
-        if cluster is not None:
-            carrying = cluster[0].cluster_articles + 1
-            if limits.is_template(carrying, site_articles):
-                template[para.block] = carrying
-                continue
-        if origin is not None:
+        clusters.append(cluster.cluster if cluster else None)
+        if cluster is not None and limits.is_template(cluster.cluster_articles + counted, site_articles):
+            template[para.block] = cluster.cluster_articles + counted
+        elif origin is not None and duplicate_of is None:
             pastes[para.block] = Origin(origin[0].url, round(origin[1], 3))
-    body, duplicate_of, duplicate_url = _body(store, prints, template, limits)
     context = SiteContext(
         site=prints.site,
         site_articles=site_articles,
@@ -197,11 +199,11 @@ def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tu
 
 
 def _body(
-    store: MemoryStore, prints: ArticlePrints, template: dict[int, int], limits: MemoryThresholds
+    store: MemoryStore, prints: ArticlePrints, limits: MemoryThresholds
 ) -> tuple[Signature | None, int | None, str | None]:
-    items = set().union(
-        *(s for p, s in zip(prints.paragraphs, prints.shingles, strict=True) if p.block not in template)
-    )
+    """The body's signature (every remembered paragraph: template lines are a small
+    share of a body), and the earliest remembered body it nearly equals."""
+    items = set().union(*prints.shingles)
     if len(items) < 2 * fingerprint.SHINGLE:
         return None, None, None
     body = fingerprint.signature(sorted(items))

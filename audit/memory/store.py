@@ -325,6 +325,14 @@ class MemoryStore:
             (url, site, seen_at or now_iso(), published, body_hash, duplicate_of),
         )
         article_id = int(cur.lastrowid or 0)
+        if body is not None:
+            conn.execute("INSERT INTO bodies VALUES (?, ?, ?)", (article_id, body.size, body.values))
+            if duplicate_of is None:
+                self._add_body_bands(article_id, body)
+        if duplicate_of is not None:
+            # A copy of a remembered body: its paragraphs are its original's. Counting
+            # them again would make an article served under three URLs "template".
+            return article_id
         conn.execute(
             "INSERT INTO sites VALUES (?, 1) ON CONFLICT(site) DO UPDATE SET articles = articles + 1", (site,)
         )
@@ -352,10 +360,6 @@ class MemoryStore:
             elif para.cluster not in joined:  # distinct articles: a line twice on one page counts once
                 conn.execute("UPDATE clusters SET articles = articles + 1 WHERE id = ?", (para.cluster,))
                 joined.add(para.cluster)
-        if body is not None:
-            conn.execute("INSERT INTO bodies VALUES (?, ?, ?)", (article_id, body.size, body.values))
-            if duplicate_of is None:
-                self._add_body_bands(article_id, body)
         return article_id
 
     def _add_bands(self, paragraph: int, sig: Signature) -> None:
@@ -389,9 +393,12 @@ class MemoryStore:
                 if pid == cluster:
                     self._promote(pid)
             conn.execute("DELETE FROM clusters WHERE articles <= 0")
-            site = conn.execute("SELECT site FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-            conn.execute("UPDATE sites SET articles = articles - 1 WHERE site = ?", (site,))
-            conn.execute("DELETE FROM sites WHERE articles <= 0")
+            site, copy = conn.execute(
+                "SELECT site, duplicate_of FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if copy is None:  # copies were never counted (see _insert)
+                conn.execute("UPDATE sites SET articles = articles - 1 WHERE site = ?", (site,))
+                conn.execute("DELETE FROM sites WHERE articles <= 0")
             conn.execute("DELETE FROM body_bands WHERE article_id = ?", (article_id,))
             conn.execute("DELETE FROM bodies WHERE article_id = ?", (article_id,))
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
