@@ -139,8 +139,6 @@ class SiteContext:
     pastes: Mapping[int, Origin] = field(default_factory=dict)
     #: URL of the earliest article whose whole body this one nearly repeats.
     duplicate_of: str | None = None
-    #: Articles the memory held before this one.
-    memory_articles: int = 0
 
     @property
     def empty(self) -> bool:

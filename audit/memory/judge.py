@@ -193,7 +193,6 @@ def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tu
         template=template,
         pastes=pastes,
         duplicate_of=duplicate_url,
-        memory_articles=store.count(),
     )
     return context, Plan(tuple(clusters), body, duplicate_of)
 
