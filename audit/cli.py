@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit.commands.audit_cmd", "audit saved HTML files (.html, .html.gz) or URLs"),
     "eval": ("audit.evaluate", "score the auditor against a labels.jsonl file"),
     "validate": ("audit.commands.validate_cmd", "validate feed files against the schemas"),
+    "memory": ("audit.commands.memory_cmd", "site memory file: stats, prune, rebuild"),
     "rules": ("audit.commands.rules_cmd", "list every rule with its code, type and severity"),
     "report": ("audit.report.cli", "regenerate a run's self-contained HTML report"),
     "serve": ("audit.review.cli", "serve the editors' review app on 127.0.0.1"),

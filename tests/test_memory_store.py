@@ -134,3 +134,24 @@ def test_audit_with_a_corrupt_memory_exits_2_with_the_way_out(tmp_path, capsys):
     assert main(["audit", "--memory", str(bad), *files]) == 2
     err = capsys.readouterr().err
     assert "corrupt" in err and f"mv {bad} {bad}.bad" in err
+
+
+def test_memory_command_stats_prune_and_rebuild(tmp_path, capsys):
+    path = tmp_path / "memory.sqlite"
+    pages = m.id_site()
+    with SiteMemory(path) as memory:
+        for page in pages[:3]:
+            memory.audit(page)
+    assert main(["memory", "stats", "--json", str(path)]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert numbers["articles"] == 3 and numbers["sites"] == {"kabarpesisir.example": 3}
+    assert main(["memory", "rebuild", str(path)]) == 0
+    assert "3 articles re-judged" in capsys.readouterr().out
+    with SiteMemory(path) as memory:  # the rebuilt file judges the next page as the old one did
+        assert memory.count() == 3
+        [finding] = [f for f in memory.audit(pages[3]).findings if f.rule == "AQ302"]
+        assert finding.origin_url == pages[2].url
+    assert main(["memory", "prune", "--before", "2999-01-01", str(path)]) == 0
+    assert "forgot 4 articles" in capsys.readouterr().out
+    assert main(["memory", "stats", str(tmp_path / "absent.sqlite")]) == 2
+    assert "no memory at" in capsys.readouterr().err

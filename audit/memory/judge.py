@@ -80,6 +80,7 @@ class ArticlePrints:
     published: str | None
     paragraphs: tuple[ParagraphPrint, ...]
     shingles: tuple[frozenset[bytes], ...]  # per paragraph, for the body signature
+    body: Signature | None = None  # given instead of shingles when replaying a memory (rebuild)
 
 
 @dataclass(frozen=True)
@@ -202,10 +203,13 @@ def _body(
 ) -> tuple[Signature | None, int | None, str | None]:
     """The body's signature (every remembered paragraph: template lines are a small
     share of a body), and the earliest remembered body it nearly equals."""
-    items = set().union(*prints.shingles)
-    if len(items) < 2 * fingerprint.SHINGLE:
-        return None, None, None
-    body = fingerprint.signature(sorted(items))
+    if prints.body is not None:
+        body = prints.body
+    else:
+        items = set().union(*prints.shingles)
+        if len(items) < 2 * fingerprint.SHINGLE:
+            return None, None, None
+        body = fingerprint.signature(sorted(items))
     for cand in store.body_candidates(fingerprint.band_keys(body), prints.url):
         if fingerprint.similarity(body, cand.signature) >= limits.body_similarity:
             return body, cand.article, cand.url
@@ -241,3 +245,51 @@ def judge(store: MemoryStore, prints: ArticlePrints | None, config: AuditConfig)
     context, plan = recall(store, prints, config)
     remember(store, prints, plan)
     return context
+
+
+def replay(source: MemoryStore, target: MemoryStore, config: AuditConfig) -> int:
+    """Re-judge every remembered article, in the order it was first remembered, into
+    ``target`` from the stored signatures (no page is needed): the clusters, counts
+    and copies then follow the current thresholds, and the file is compacted."""
+    conn = source.conn
+    rows = conn.execute(
+        "SELECT id, url, site, seen_at, published, body_hash FROM articles ORDER BY id"
+    ).fetchall()
+    for article_id, url, site, seen_at, published, digest in rows:
+        paras = conn.execute(
+            "SELECT block, tail, fits, size, signature FROM paragraphs WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        ).fetchall()
+        body_row = conn.execute(
+            "SELECT size, signature FROM bodies WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        prints = ArticlePrints(
+            url=url,
+            site=site,
+            body_hash=digest,
+            published=published,
+            paragraphs=tuple(
+                ParagraphPrint(b, t, sig, tuple(fingerprint.band_keys(sig)), bool(f))
+                for b, t, f, n, raw in paras
+                for sig in [Signature(raw, n)]
+            ),
+            shingles=tuple(frozenset() for _ in paras),
+            body=Signature(body_row[1], body_row[0]) if body_row else None,
+        )
+        _, plan = recall(target, prints, config)
+        if prints.body is None:
+            plan = Plan(plan.clusters, None, None)
+        target.add_article(
+            url=url,
+            site=site,
+            body_hash=digest,
+            published=published,
+            seen_at=seen_at,
+            paragraphs=[
+                StoredParagraph(p.block, p.tail, p.signature, p.fits, c)
+                for p, c in zip(prints.paragraphs, plan.clusters, strict=True)
+            ],
+            body=plan.body,
+            duplicate_of=plan.duplicate_of,
+        )
+    return len(rows)
