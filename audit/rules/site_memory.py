@@ -7,7 +7,8 @@ evaluation's default numbers) do not change.
 - AQ302 a paragraph whose near-copy is the body of *another* article, and that does
   not belong here: it is not cohesive with the rest of this article (its
   leave-one-out cohesion is under ``paste_max_relative`` of the article's median)
-  or it stops mid-sentence, as a paste cut at a length limit does. A paragraph
+  or it stops mid-sentence, as a paste cut at a length limit does. Paragraphs shorter
+  than AQ301's ``min_words`` / ``min_chars`` are not judged. A paragraph
   shared by two articles that both tell the story (a wire report run twice) is
   cohesive in both and left alone.
 - AQ704 a paragraph that recurs on enough of the site's articles to be its
@@ -53,9 +54,15 @@ def _relative_cohesion(article: Article, index: int, min_words: int) -> float | 
 def paragraph_pasted(article: Article, config: AuditConfig, site: SiteContext) -> Iterator[Flag]:
     max_relative = float(config.threshold(FAMILY, "paste_max_relative", 0.5))
     min_words = int(config.threshold(FAMILY, "min_words", 6))
+    # Short lines are never judged, as AQ301 never judges them: a headline of a related
+    # story or a newsletter line on two pages of a site is furniture, not a paste.
+    judged_words = int(config.threshold("topic", "min_words", 15))
+    judged_chars = int(config.threshold("topic", "min_chars", 100))
     for block in article.blocks:
         origin = site.pastes.get(block.index)
         if origin is None:
+            continue
+        if len(words(block.text)) < judged_words and len(block.text) < judged_chars:
             continue
         cut = ends_mid_sentence(block.text) and not unpunctuated_script(block.text)
         relative = _relative_cohesion(article, block.index, min_words)
