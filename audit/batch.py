@@ -17,6 +17,8 @@ from typing import Any
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
+from audit.memory.session import SiteMemory
+from audit.memory.store import MemoryStoreError
 from audit.model import Article, ExtractionFailure
 from audit.pages import Page, decode
 from audit.records import audit_record, failed_audit_record, feed_record, now_iso
@@ -68,15 +70,16 @@ def extract_page(page: Page, language: str | None) -> Article | ExtractionFailur
     return extraction.article if extraction.article is not None else extraction.failure  # type: ignore[return-value]
 
 
-def audit_page(task: tuple[Page, Settings]) -> Outcome:
-    """One page's outcome: the pure, CPU-heavy half, run in a pool worker."""
+def audit_page(task: tuple[Page, Settings], memory: SiteMemory | None = None) -> Outcome:
+    """One page's outcome: the pure, CPU-heavy half, run in a pool worker (or
+    inline, judged against a site ``memory`` of the pages before it)."""
     page, settings = task
     page = page.load(settings.allow_private)
     bare = replace(page, body=None)
     article = extract_page(page, settings.language)
     if isinstance(article, ExtractionFailure):
         return Outcome(bare, failed_audit_record(page.source, page.url, article))
-    result = audit_article(article, _CONFIG)
+    result = memory.audit(article, _CONFIG) if memory is not None else audit_article(article, _CONFIG)
     feed = None
     if settings.site and settings.run_id:
         feed = feed_record(
@@ -102,11 +105,16 @@ def audit_pages(
     settings: Settings,
     jobs: int,
     config_path: str | None = None,
+    memory: SiteMemory | None = None,
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per page, in input order, whatever ``jobs`` is.
 
     Fewer pages than ``jobs`` use that many workers, and a single page runs inline:
-    starting a worker costs more than auditing one page."""
+    starting a worker costs more than auditing one page. With a site ``memory`` every
+    page is judged against the pages before it, so they run inline, in input order."""
+    if memory is not None:
+        yield from _audit_with_memory(pages, settings, config_path, memory)
+        return
     pages = iter(pages)
     head = list(islice(pages, jobs))
     jobs = min(jobs, len(head)) if len(head) < jobs else jobs
@@ -123,3 +131,17 @@ def audit_pages(
         page = sent[index]
         sent[index] = None  # type: ignore[call-overload]  # the body is no longer needed
         yield _crashed(page, result) if isinstance(result, BaseException) else result
+
+
+def _audit_with_memory(
+    pages: Iterable[Page], settings: Settings, config_path: str | None, memory: SiteMemory
+) -> Iterator[Outcome]:
+    """Inline and in order: what the memory holds depends on the pages before."""
+    init_worker(config_path)
+    for page in pages:
+        try:
+            yield audit_page((page, settings), memory)
+        except MemoryStoreError:
+            raise  # the memory file itself failed: the caller says how to recover
+        except Exception as exc:  # noqa: BLE001 - one bad page is that page's failure
+            yield _crashed(page, exc)

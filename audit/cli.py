@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "audit.commands.reaudit_cmd",
         "re-audit a stored run with the current rules; diff the findings",
     ),
+    "memory": ("audit.commands.memory_cmd", "site memory file: stats, prune, rebuild"),
     "rules": ("audit.commands.rules_cmd", "list every rule with its code, type and severity"),
     "report": ("audit.report.cli", "regenerate a run's self-contained HTML report"),
     "serve": ("audit.review.cli", "serve the editors' review app on 127.0.0.1"),

@@ -451,6 +451,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="also split the pages by site into K folds and report each fold, the mean and the worst",
     )
+    parser.add_argument(
+        "--site-memory",
+        action="store_true",
+        help="also judge each page against the other pages of its site in the label file (never itself) "
+        "and report that run next to the page-alone one",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -487,10 +493,22 @@ def run(args: argparse.Namespace) -> int:
         report["folds"] = evaluate_folds(labels, results, args.folds)
     if args.details:
         Path(args.details).write_text("".join(line + "\n" for line in _details(outcomes)), encoding="utf-8")
+    memory_report = None
+    if getattr(args, "site_memory", False):
+        from audit.memory.evaluate import audit_with_site_memory
+
+        memory_results = audit_with_site_memory(labels, path.parent, max(1, args.jobs), args.config)
+        memory_report, _ = evaluate(labels, memory_results)
     if args.json:
+        if memory_report is not None:
+            report = {**report, "site_memory": memory_report}
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
         if "folds" in report:
             print("\n" + format_folds(report["folds"]))
+        if memory_report is not None:
+            from audit.memory.evaluate import format_side_by_side
+
+            print("\n" + format_side_by_side(report, memory_report))
     return 0

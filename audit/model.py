@@ -6,13 +6,14 @@ frozen so that one rule can never change what the next one reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "table"]
 Severity = Literal["info", "warning", "error"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: findings may carry origin_url, articles duplicate_of (site memory)
 
 FINDING_TYPES: tuple[str, ...] = (
     "repeated_heading",
@@ -96,6 +97,8 @@ class Finding:
     block: int | None = None
     symbol: str | None = None
     score: float | None = None
+    #: The other article a pasted paragraph was found in (site memory, AQ302).
+    origin_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None}
@@ -112,9 +115,43 @@ class ExtractionFailure:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where the site memory found a near-copy of a paragraph: another article's body."""
+
+    url: str
+    containment: float  # estimated share of the paragraph's shingles found there
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What the site memory knows about an article's blocks, judged against the pages
+    seen before it (:mod:`audit.memory.judge`). The engine passes it to the site
+    rules (AQ302, AQ704) and leaves ``template`` blocks out of the rules that would
+    misread a site's template as the article's own text."""
+
+    site: str
+    #: The site's articles seen so far, this one included.
+    site_articles: int = 0
+    #: Block index -> articles of the site carrying a near-copy of it (this one included),
+    #: for blocks that recur on enough of the site's articles to be template.
+    template: Mapping[int, int] = field(default_factory=dict)
+    #: Block index -> the other article whose body holds a near-copy of it.
+    pastes: Mapping[int, Origin] = field(default_factory=dict)
+    #: URL of the earliest article whose whole body this one nearly repeats.
+    duplicate_of: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing that changes the audit: the result is the page-alone one."""
+        return not (self.template or self.pastes or self.duplicate_of)
+
+
+@dataclass(frozen=True)
 class AuditResult:
     """An article with its findings and quality score."""
 
     article: Article
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     score: int = 100
+    #: Set by the site memory: the earliest copy of this article's body under another URL.
+    duplicate_of: str | None = None

@@ -46,13 +46,16 @@ def article_fields(article: Article) -> dict[str, Any]:
 
 def audit_record(result: AuditResult, source: str) -> dict[str, Any]:
     """A ``newsaudit audit --json`` line (schemas/audit-report.schema.json)."""
-    return {
+    record = {
         "schema_version": SCHEMA_VERSION,
         "source": source,
         **article_fields(result.article),
         "findings": [f.to_dict() for f in result.findings],
         "score": result.score,
     }
+    if result.duplicate_of is not None:
+        record["duplicate_of"] = result.duplicate_of
+    return record
 
 
 def failed_audit_record(source: str, url: str | None, failure: ExtractionFailure) -> dict[str, Any]:

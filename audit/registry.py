@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from audit.model import FINDING_TYPES, Article, Finding, Severity
+from audit.model import FINDING_TYPES, Article, Finding, Severity, SiteContext
 
 if TYPE_CHECKING:
     from audit.config import AuditConfig
@@ -32,9 +32,10 @@ class Flag:
     block: int | None = None
     severity: Severity | None = None
     score: float | None = None
+    origin_url: str | None = None
 
 
-CheckFn = Callable[["Article", "AuditConfig"], Iterable[Flag]]
+CheckFn = Callable[..., Iterable[Flag]]
 T = TypeVar("T")
 
 
@@ -63,9 +64,17 @@ class Rule:
     severity: Severity
     description: str
     check: CheckFn
+    #: A site rule reads the :class:`~audit.model.SiteContext` as a third argument
+    #: and finds nothing when an article is audited alone.
+    uses_site: bool = False
 
-    def run(self, article: Article, config: AuditConfig) -> Iterator[Finding]:
-        for flag in self.check(article, config):
+    def run(
+        self, article: Article, config: AuditConfig, site: SiteContext | None = None
+    ) -> Iterator[Finding]:
+        if self.uses_site and site is None:
+            return
+        flags = self.check(article, config, site) if self.uses_site else self.check(article, config)
+        for flag in flags:
             yield Finding(
                 type=self.type,
                 rule=self.code,
@@ -75,6 +84,7 @@ class Rule:
                 evidence=flag.evidence,
                 message=flag.message,
                 score=flag.score,
+                origin_url=flag.origin_url,
             )
 
 
@@ -82,9 +92,10 @@ _RULES: dict[str, Rule] = {}
 
 
 def register(
-    code: str, symbol: str, type: str, severity: Severity, description: str
+    code: str, symbol: str, type: str, severity: Severity, description: str, *, uses_site: bool = False
 ) -> Callable[[CheckFn], CheckFn]:
-    """Decorator that registers a check function under a code."""
+    """Decorator that registers a check function under a code. With ``uses_site`` the
+    function is ``(article, config, site_context)`` and runs only with a site memory."""
 
     def decorate(fn: CheckFn) -> CheckFn:
         if not _CODE.fullmatch(code):
@@ -95,7 +106,7 @@ def register(
             raise ValueError(f"duplicate rule code {code}")
         if any(r.symbol == symbol for r in _RULES.values()):
             raise ValueError(f"duplicate rule symbol {symbol}")
-        _RULES[code] = Rule(code, symbol, type, severity, description, fn)
+        _RULES[code] = Rule(code, symbol, type, severity, description, fn, uses_site)
         return fn
 
     return decorate

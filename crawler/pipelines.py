@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ from audit import schema
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
+from audit.memory.judge import fingerprint_article
+from audit.memory.session import SiteMemory
+from audit.memory.store import MEMORY_FILENAME, MemoryStoreError
 from audit.model import SCHEMA_VERSION, ExtractionFailure
 from audit.output import (
     JsonlWriter,
@@ -77,6 +80,11 @@ class Analysis:
     finding_types: tuple[str, ...]
     line: bytes  # the feed record (as version 1, no previous hash), serialised
     problems: list[Any]  # its schema errors (empty: valid)
+    # With a site memory: the article and its fingerprints (audit.memory), judged in the
+    # main process in conclusion order; the page is re-audited there only when the
+    # memory knows something of it.
+    article: Any = None
+    prints: Any = None
 
 
 def analyse_page(
@@ -86,17 +94,28 @@ def analyse_page(
     language_hint: str | None,
     context: dict[str, Any],
     config: Any = None,
+    memory: bool = False,
 ) -> Analysis | ExtractionFailure:
     """Extract, audit, build, validate and serialise one page's record: the pure,
     CPU-heavy half, run in a pool worker. ``context`` carries the record's run fields
-    (``site``, ``run_id``, ``fetched_at``, ``http_status``).
+    (``site``, ``run_id``, ``fetched_at``, ``http_status``). With ``memory`` the
+    page's fingerprints travel back too (the lookup itself is the main process's).
     """
     # Lone surrogates (from a lenient decoder upstream) would make lxml refuse the page.
     extraction = extract_article(sanitize(body), url=article_url, language_hint=language_hint, source=source)
     if extraction.failure is not None:
         return extraction.failure
     assert extraction.article is not None
-    result = audit_article(extraction.article, config if config is not None else _WORKER_CONFIG)
+    config = config if config is not None else _WORKER_CONFIG
+    result = audit_article(extraction.article, config)
+    analysis = _analysis(result, article_url, context)
+    if memory:
+        prints = fingerprint_article(extraction.article, config)
+        analysis = replace(analysis, article=extraction.article, prints=prints)
+    return analysis
+
+
+def _analysis(result: Any, article_url: str, context: dict[str, Any]) -> Analysis:
     record = feed_record(result, url=article_url, version=1, previous_hash=None, **context)
     return Analysis(
         digest=record["content_hash"],
@@ -175,6 +194,8 @@ class AuditPipeline:
         self.sync_every = max(1, settings.getint("NEWSAUDIT_SYNC_EVERY", 200))
         self.sync_seconds = settings.getfloat("NEWSAUDIT_SYNC_SECONDS", 1.0)
         self.last_sync = time.monotonic()
+        self.memory: SiteMemory | None = None
+        self.memory_info: dict[str, Any] = {"status": "off", "articles_before": 0, "articles_after": 0}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -200,6 +221,7 @@ class AuditPipeline:
         for key, name in FILES.items():
             self.writers[key] = JsonlWriter(self.run_dir / name)
         self.store.begin_run(self.run_id, str(self.run_dir))
+        self.open_memory()
         spider.run_dir, spider.run_id = self.run_dir, self.run_id  # for the WARC extension
         if self.workers:
             self.pool = OrderedPool(
@@ -225,7 +247,15 @@ class AuditPipeline:
 
         assert self.pool is not None
         if isinstance(item, PageItem):
-            args = (item.body, item.article_url, item.url, item.language_hint, self.record_context(item))
+            args = (
+                item.body,
+                item.article_url,
+                item.url,
+                item.language_hint,
+                self.record_context(item),
+                None,  # the worker's own copy of the audit config
+                self.memory is not None,
+            )
             done = self.pool.submit(analyse_page, args, lambda outcome: self.conclude(item, outcome))
         else:  # an outcome waits its turn too, so records keep the order items arrived in
             done = self.pool.submit(None, (), lambda _: self.process_item_inline(item))
@@ -300,6 +330,7 @@ class AuditPipeline:
                 item.language_hint,
                 self.record_context(item),
                 self.audit_config,
+                self.memory is not None,
             )
         except Exception as exc:  # noqa: BLE001 - recorded like a pooled failure
             outcome = exc
@@ -350,6 +381,7 @@ class AuditPipeline:
             self.record_outcome(OutcomeItem(item.url, "duplicates", "duplicate_content", detail, "extract"))
             return
         self.hashes[digest] = item.article_url
+        analysis = self.judged(item, analysis)
         if previous is None:
             version, previous_hash = 1, None
         elif same:  # --full re-emits an unchanged article as the version it already is
@@ -389,6 +421,46 @@ class AuditPipeline:
         )
         self.findings.update(analysis.finding_types)
         self.finish(item.url, "articles")
+
+    # -- site memory --------------------------------------------------------------------
+
+    def open_memory(self) -> None:
+        """Open the site memory; one that cannot be opened is logged, never fatal."""
+        settings = self.crawler.settings
+        if not settings.getbool("NEWSAUDIT_MEMORY", False):
+            return
+        path = Path(settings.get("NEWSAUDIT_MEMORY_PATH") or self.output_dir / MEMORY_FILENAME)
+        self.memory_info = {"status": "used", "path": str(path), "articles_before": 0, "articles_after": 0}
+        try:
+            self.memory = SiteMemory(path, self.audit_config)
+        except MemoryStoreError as exc:
+            self.memory_failed(exc)
+            return
+        self.memory_info["articles_before"] = self.memory_info["articles_after"] = self.memory.articles_before
+
+    def memory_failed(self, exc: MemoryStoreError) -> None:
+        logger.error("newsaudit: site memory unavailable, pages are audited alone from here: %s", exc)
+        self.memory_info.update(status="unavailable", error=str(exc))
+        if self.memory is not None:
+            self.memory.close()
+            self.memory = None
+
+    def judged(self, item: PageItem, analysis: Analysis) -> Analysis:
+        """Judge the page against the memory (in conclusion order, so pooled and inline
+        runs agree) and remember it; re-audit it only when the memory knows something."""
+        if self.memory is None or analysis.prints is None:
+            return analysis
+        try:
+            site = self.memory.judge(analysis.prints)
+        except MemoryStoreError as exc:
+            self.memory_failed(exc)
+            return analysis
+        self.stats.inc_value("newsaudit/memory/judged")
+        if site is None or site.empty:
+            return analysis
+        self.stats.inc_value("newsaudit/memory/reaudited")
+        result = audit_article(analysis.article, self.audit_config, site)
+        return _analysis(result, item.article_url, self.record_context(item))
 
     # -- state, in groups ---------------------------------------------------------------
 
@@ -483,6 +555,10 @@ class AuditPipeline:
             "".join(f"; {r}" for r in summary["health"]["reasons"]),
         )  # fmt: skip
         status = "finished" if self.output_error is None else "output_error"
+        if self.memory is not None:
+            self.memory_info["articles_after"] = self.memory.count()
+            self.memory.close()
+        summary["memory"] = self.memory_info
         self.store.finish_run(self.run_id, summary["counts"], reason, status=status)
         self.store.close()
         if self.lock is not None:

@@ -55,6 +55,15 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         help="SQLite state database (default: OUTPUT_DIR/state.sqlite)",
     )
     parser.add_argument("--warc", action="store_true", help="also archive every request and response as WARC")
+    parser.add_argument(
+        "--memory",
+        metavar="PATH",
+        help="site memory file: each page is judged against the pages remembered before it (default: "
+        "OUTPUT_DIR/memory.sqlite)",
+    )
+    parser.add_argument(
+        "--no-memory", action="store_true", help="audit every page alone (no site memory is read or written)"
+    )
 
 
 def apply_overrides(config: SiteConfig, args: argparse.Namespace) -> SiteConfig:
@@ -179,6 +188,10 @@ def _crawl(
     settings.set("NEWSAUDIT_STATE_PATH", str(state_path), priority="cmdline")
     settings.set("NEWSAUDIT_FULL", full, priority="cmdline")
     settings.set("NEWSAUDIT_WARC", bool(getattr(args, "warc", False)), priority="cmdline")
+    if getattr(args, "no_memory", False):
+        settings.set("NEWSAUDIT_MEMORY", False, priority="cmdline")
+    if getattr(args, "memory", None):
+        settings.set("NEWSAUDIT_MEMORY_PATH", args.memory, priority="cmdline")
     if getattr(args, "redis", None):
         settings.set("NEWSAUDIT_REDIS_URL", args.redis, priority="cmdline")
     if getattr(args, "workers", None) is not None:

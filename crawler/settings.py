@@ -92,6 +92,13 @@ NEWSAUDIT_REDIS_IDLE_CLOSE = 5.0
 NEWSAUDIT_STATE = "sqlite"
 NEWSAUDIT_STATE_PATH = None
 NEWSAUDIT_FULL = False
+# Site memory (audit/memory): every emitted page is judged against the pages remembered
+# before it (site template, paragraphs pasted from other articles, duplicate bodies), in
+# <NEWSAUDIT_OUTPUT_DIR>/memory.sqlite unless NEWSAUDIT_MEMORY_PATH says otherwise
+# (``--memory PATH``, ``--no-memory``). A memory that cannot be opened is logged and the
+# crawl goes on without it.
+NEWSAUDIT_MEMORY = True
+NEWSAUDIT_MEMORY_PATH = None
 # Archive every request/response pair to <run-dir>/responses.warc.gz (``--warc``).
 NEWSAUDIT_WARC = False
 EXTENSIONS = {"crawler.warc.WarcExtension": 500}

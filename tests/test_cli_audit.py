@@ -28,7 +28,7 @@ def test_json_record_per_input_in_order(capsys):
     assert [r["source"] for r in records] == files
     for record in records:
         assert errors("audit-report", record) == []
-        assert record["schema_version"] == "1.0"
+        assert record["schema_version"] == "1.1"
     defects = records[0]
     assert {f["type"] for f in defects["findings"]} >= {"repeated_heading", "off_topic_paragraph"}
     heading = next(f for f in defects["findings"] if f["type"] == "repeated_heading")

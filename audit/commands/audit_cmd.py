@@ -15,6 +15,8 @@ from typing import Any
 from audit import sources
 from audit.batch import Settings, audit_pages
 from audit.config import ConfigError, load_config
+from audit.memory.session import SiteMemory
+from audit.memory.store import MemoryStoreError
 from audit.output import OutputError
 from audit.records import json_line
 from audit.runwriter import RunWriter
@@ -45,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write a run directory (articles.jsonl, failures.jsonl, run.json...) under DIR",
     )
     parser.add_argument("--no-report", action="store_true", help="with --out: skip report.html")
+    parser.add_argument(
+        "--memory",
+        metavar="PATH",
+        help="site memory file (SQLite): judge each input against the pages remembered before it (template "
+        "lines, paragraphs pasted from other articles, duplicate bodies), then remember it; created when "
+        "missing. ':memory:' keeps it for this run only. Without it every input is audited alone",
+    )
 
 
 def format_summary(record: dict[str, Any]) -> str:
@@ -58,6 +67,8 @@ def format_summary(record: dict[str, Any]) -> str:
         f"   language: {record.get('language')}  published: {record.get('published')}  "
         f"author: {record.get('author')}  blocks: {len(record['blocks'])}  score: {record['score']}/100"
     )
+    if record.get("duplicate_of"):
+        lines.append(f"   duplicate of: {record['duplicate_of']}")
     if not record["findings"]:
         lines.append("   no findings")
     for f in record["findings"]:
@@ -65,19 +76,39 @@ def format_summary(record: dict[str, Any]) -> str:
         evidence = f["evidence"] if len(f["evidence"]) <= 200 else f["evidence"][:197] + "..."
         lines.append(f"   {f['rule']} {f['severity']:<7} {f['type']} ({where})")
         lines.append(f"       why: {f['message']}")
+        if f.get("origin_url"):
+            lines.append(f"       from: {f['origin_url']}")
         lines.append(f'       evidence: "{evidence}"')
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        load_config(args.config)  # a bad config is a usage error before any work
+        config = load_config(args.config)  # a bad config is a usage error before any work
     except ConfigError as exc:
         print(f"newsaudit: {exc}", file=sys.stderr)
         return 2
     if args.jobs is not None and args.jobs < 1:
         print("newsaudit: --jobs must be at least 1", file=sys.stderr)
         return 2
+    memory = None
+    if args.memory:
+        try:
+            memory = SiteMemory(args.memory, config)
+        except MemoryStoreError as exc:
+            print(f"newsaudit: {exc}", file=sys.stderr)
+            return 2
+    try:
+        return _audit_all(args, memory)
+    except MemoryStoreError as exc:
+        print(f"newsaudit: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if memory is not None:
+            memory.close()
+
+
+def _audit_all(args: argparse.Namespace, memory: SiteMemory | None) -> int:
     writer = None
     if args.out:
         try:
@@ -93,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     )
     jobs = args.jobs or cpu_count()
     total = failed = 0
-    for outcome in audit_pages(sources.pages(args.inputs), settings, jobs, args.config):
+    for outcome in audit_pages(sources.pages(args.inputs), settings, jobs, args.config, memory):
         total += 1
         failed += outcome.failure is not None
         if writer is not None:

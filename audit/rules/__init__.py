@@ -7,6 +7,7 @@ from audit.rules import (  # noqa: F401
     language,
     metadata,
     paragraphs,
+    site_memory,
     statistics,
     topic,
     truncation,

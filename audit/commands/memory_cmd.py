@@ -1,0 +1,71 @@
+"""``newsaudit memory stats|prune|rebuild PATH``: look after a site memory file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from audit.config import ConfigError, load_config
+from audit.memory.judge import replay
+from audit.memory.store import MemoryStore, MemoryStoreError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    stats = sub.add_parser(
+        "stats", help="what the memory holds: articles per site, paragraphs, band rows, bytes"
+    )
+    stats.add_argument("path", metavar="PATH")
+    stats.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    prune = sub.add_parser("prune", help="forget the articles first seen before a date")
+    prune.add_argument("path", metavar="PATH")
+    prune.add_argument("--before", required=True, metavar="DATE", help="ISO date or time, e.g. 2025-01-01")
+    rebuild = sub.add_parser(
+        "rebuild", help="re-judge every article from the stored signatures into a fresh, compact file"
+    )
+    rebuild.add_argument("path", metavar="PATH")
+    rebuild.add_argument("--config", help="audit config TOML whose [thresholds.memory] to apply")
+
+
+def _existing(path: str) -> MemoryStore:
+    if not Path(path).is_file():
+        raise MemoryStoreError(f"no memory at {path}")
+    return MemoryStore(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.action == "stats":
+            with _existing(args.path) as store:
+                numbers = store.stats()
+            if args.json:
+                print(json.dumps(numbers, ensure_ascii=False, indent=2))
+            else:
+                print(f"{numbers['path']}: {numbers['articles']} articles ({numbers['duplicates']} copies), "
+                      f"{numbers['paragraphs']} paragraphs in {numbers['clusters']} clusters, "
+                      f"{numbers['band_rows']} band rows, {numbers['bytes']} bytes; oldest {numbers['oldest']}")  # fmt: skip
+                for site, count in numbers["sites"].items():  # type: ignore[union-attr]
+                    print(f"  {site}: {count}")
+            return 0
+        if args.action == "prune":
+            with _existing(args.path) as store:
+                gone = store.prune(args.before)
+                left = store.count()
+            print(f"forgot {gone} articles first seen before {args.before}; {left} remain")
+            return 0
+        config = load_config(args.config)
+        fresh = Path(f"{args.path}.rebuild")
+        fresh.unlink(missing_ok=True)
+        with _existing(args.path) as source, MemoryStore(fresh) as target:
+            count = replay(source, target, config)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{args.path}{suffix}").unlink(missing_ok=True)
+        os.replace(fresh, args.path)
+        print(f"rebuilt {args.path}: {count} articles re-judged")
+        return 0
+    except (MemoryStoreError, ConfigError) as exc:
+        print(f"newsaudit memory: {exc}", file=sys.stderr)
+        return 2
