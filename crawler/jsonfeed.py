@@ -23,19 +23,23 @@ from audit.records import now_iso, sanitize
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FEED_FILENAME = "feed.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}):?(\d{2})?$")
 
 
 def rfc3339(value: str | None) -> str | None:
-    """A date for JSON Feed (RFC 3339), or ``None`` when the article's date is not one."""
+    """A date for JSON Feed (RFC 3339), or ``None`` when the article's date is not one.
+
+    A bare day becomes midnight UTC; a timestamp keeps its time of day and its zone
+    (``+0700`` is written ``+07:00``)."""
     if not value:
         return None
     value = value.strip()
     if _DATE.match(value):
         return f"{value}T00:00:00Z"
     match = _DATETIME.match(value)
-    if match:
-        return f"{match[1]}{match[2] or ':00'}{match[3]}"
+    if match and (match[3] == "Z") == (match[4] is None):
+        zone = "Z" if match[3] == "Z" else f"{match[3]}:{match[4]}"
+        return f"{match[1]}{match[2] or ':00'}{zone}"
     return None
 
 
