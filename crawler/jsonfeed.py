@@ -90,7 +90,7 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                 continue
 
 
-class _Summary:
+class Summary:
     """The feed-level audit summary, tallied one record at a time."""
 
     def __init__(self) -> None:
@@ -130,9 +130,10 @@ def _head(site: str, run_id: str, home_page_url: str | None) -> dict[str, Any]:
     return head
 
 
-def _extension(
-    summary: _Summary, site: str, run_id: str, status: str, counts: dict[str, int] | None
+def extension(
+    summary: Summary, site: str, run_id: str, status: str, counts: dict[str, int] | None
 ) -> dict[str, Any]:
+    """The feed-level ``_newsaudit`` object (shared by run feeds and the rolling feed)."""
     extension: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "site": site,
@@ -156,13 +157,13 @@ def build_feed(
     status: str = "finished",
 ) -> dict[str, Any]:
     """The feed as one document (for small record lists; :func:`write_feed` streams)."""
-    summary = _Summary()
+    summary = Summary()
     for record in records:
         summary.add(record)
     return {
         **_head(site, run_id, home_page_url),
         "items": [feed_item(r) for r in records],
-        "_newsaudit": _extension(summary, site, run_id, status, counts),
+        "_newsaudit": extension(summary, site, run_id, status, counts),
     }
 
 
@@ -179,7 +180,7 @@ def write_feed(
     at a time: a 20,000-article run never holds its whole feed in memory."""
     path = run_dir / FEED_FILENAME
     tmp = path.with_name(path.name + ".tmp")
-    summary = _Summary()
+    summary = Summary()
     with tmp.open("w", encoding="utf-8") as out:
         head = json.dumps(_head(site, run_id, home_page_url), ensure_ascii=False, indent=2)
         out.write(head[: head.rindex("}")].rstrip() + ',\n  "items": [')
@@ -187,12 +188,10 @@ def write_feed(
             summary.add(record)
             item = json.dumps(sanitize(feed_item(record)), ensure_ascii=False)
             out.write(("\n    " if number == 0 else ",\n    ") + item)
-        extension = json.dumps(
-            sanitize(_extension(summary, site, run_id, status, counts)), ensure_ascii=False, indent=2
+        tail = json.dumps(
+            sanitize(extension(summary, site, run_id, status, counts)), ensure_ascii=False, indent=2
         )
-        out.write(
-            ("\n  " if summary.items else "") + '],\n  "_newsaudit": ' + extension.replace("\n", "\n  ")
-        )
+        out.write(("\n  " if summary.items else "") + '],\n  "_newsaudit": ' + tail.replace("\n", "\n  "))
         out.write("\n}\n")
     os.replace(tmp, path)
     return path

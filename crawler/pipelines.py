@@ -37,9 +37,12 @@ from audit.extract import extract_article
 from audit.model import SCHEMA_VERSION, ExtractionFailure
 from audit.records import failure_record, feed_record, now_iso
 from crawler import lock as site_lock
+from crawler.drift import DriftSettings, detect
 from crawler.health import HealthThresholds, assess
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
+from crawler.measures import RunMeasures, present_fields
+from crawler.notify import deliver
 from crawler.output import (
     JsonlWriter,
     OutputError,
@@ -77,6 +80,9 @@ class Analysis:
     finding_types: tuple[str, ...]
     line: bytes  # the feed record (as version 1, no previous hash), serialised
     problems: list[Any]  # its schema errors (empty: valid)
+    fields: tuple[str, ...] = ()  # which of date, author, language, title extraction found
+    blocks: int = 0
+    rules: tuple[str, ...] = ()  # the rule code of each finding
 
 
 def analyse_page(
@@ -104,6 +110,9 @@ def analyse_page(
         finding_types=tuple(f.type for f in result.findings),
         line=dumps_line(record),
         problems=schema.errors("article", record),
+        fields=present_fields(extraction.article),
+        blocks=len(extraction.article.blocks),
+        rules=tuple(f.rule for f in result.findings),
     )
 
 
@@ -129,6 +138,43 @@ def build_report_if_available(run_dir: Path) -> Path | None:
         return None
     path = run_dir / "report.html"
     return path if path.exists() else None
+
+
+#: Seconds the stable view may take (crawler.view) before the crawl gives up on it.
+VIEW_TIMEOUT = 600
+
+
+def build_view_if_possible(output_dir: Path, site: str, state_path: Path, cfg: Any) -> Path | None:
+    """Publish ``OUTPUT_DIR/latest/<site>/`` in a child process (``python -m crawler.view``):
+    like the report, it reads every latest record back, so the crawler's memory stays
+    flat; a failure leaves the previous view in place and never fails the crawl."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    command = [sys.executable, "-m", "crawler.view", str(output_dir), site, "--state", str(state_path)]
+    if cfg.view.get("base_url"):
+        command += ["--base-url", str(cfg.view["base_url"])]
+    if cfg.view.get("page_size"):
+        command += ["--page-size", str(cfg.view["page_size"])]
+    if cfg.start_urls:
+        command += ["--home-page-url", cfg.start_urls[0]]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=VIEW_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        logger.error("publishing the stable view of %s failed: %s", site, exc)
+        return None
+    if proc.returncode != 0:
+        logger.error("publishing the stable view of %s failed: %s", site, proc.stderr.strip()[-2000:])
+        return None
+    return Path(proc.stdout.strip())
+
+
+def drift_alerts(store: SqliteStore, run_id: str, measures: dict[str, Any], cfg: Any) -> list[dict[str, Any]]:
+    """This run's drift alerts against the site's earlier runs, then keep this run's
+    measures (and a snapshot of the view, for the trend) for the runs after it."""
+    settings = DriftSettings.from_mapping(cfg.alerts)
+    history = [run["measures"].get("drift") or {} for run in store.history(settings.window, exclude=run_id)]
+    alerts = detect(history, measures, settings)
+    store.record_measures(run_id, {"drift": measures, "view": store.view_snapshot()})
+    return alerts
 
 
 def run_health(summary: dict[str, Any], cfg: Any, shared_frontier: bool = False) -> dict[str, Any]:
@@ -175,6 +221,7 @@ class AuditPipeline:
         self.sync_every = max(1, settings.getint("NEWSAUDIT_SYNC_EVERY", 200))
         self.sync_seconds = settings.getfloat("NEWSAUDIT_SYNC_SECONDS", 1.0)
         self.last_sync = time.monotonic()
+        self.measures = RunMeasures()  # drift measures over every page analysed (crawler.drift)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -322,11 +369,13 @@ class AuditPipeline:
             self.record_outcome(OutcomeItem(item.url, "failed", reason, detail, "extract", item.http_status))
             return
         if isinstance(outcome, ExtractionFailure):
+            self.measures.add_extract_failure()
             self.record_outcome(
                 OutcomeItem(item.url, "failed", outcome.reason, outcome.detail, "extract", item.http_status)
             )
             return
         analysis: Analysis = outcome
+        self.measures.add_page(analysis.fields, analysis.blocks, analysis.rules)
         digest = analysis.digest
         if self.output_error is not None:  # stopping: emit nothing the state could not follow
             self.finish(item.url, "failed", "output_error")
@@ -482,6 +531,19 @@ class AuditPipeline:
             level, "newsaudit health: %s%s", summary["health"]["status"],
             "".join(f"; {r}" for r in summary["health"]["reasons"]),
         )  # fmt: skip
+        summary["alerts"] = []
+        if isinstance(self.store, SqliteStore) and self.output_error is None:
+            try:
+                summary["alerts"] = drift_alerts(self.store, self.run_id, self.measures.as_dict(), spider.cfg)
+            except StateError as exc:
+                logger.error("newsaudit: drift measures not kept: %s", exc)
+        for alert in summary["alerts"]:
+            spider.logger.warning(
+                "newsaudit alert: %s = %s, expected %s to %s",
+                alert["measure"],
+                alert["value"],
+                *alert["expected"],
+            )
         status = "finished" if self.output_error is None else "output_error"
         self.store.finish_run(self.run_id, summary["counts"], reason, status=status)
         self.store.close()
@@ -492,8 +554,14 @@ class AuditPipeline:
         except OSError as exc:
             logger.error("newsaudit: cannot write %s: %s", self.run_dir / "run.json", exc)
             return
+        alerts_file = deliver(self.run_dir, summary, spider.cfg.alerts)
+        if alerts_file is not None:
+            summary["files"]["alerts"] = alerts_file.name
         report = build_report_if_available(self.run_dir)
         if report is not None:
             summary["files"]["report"] = report.name
+        if alerts_file is not None or report is not None:
             write_json(self.run_dir / "run.json", summary)
+        if isinstance(self.store, SqliteStore) and self.output_error is None:
+            build_view_if_possible(self.output_dir, self.site, self.store.path, spider.cfg)
         spider.logger.info("newsaudit run %s finished: %s", self.run_id, counts)
