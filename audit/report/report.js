@@ -17,7 +17,8 @@
     max: document.getElementById("f-max")
   };
   var counter = document.getElementById("shown-count");
-  var sortKey = "number", sortDir = 1;
+  // Worst first: lowest score on top until an editor picks a column.
+  var sortKey = "score", sortDir = 1, userSorted = false;
 
   function visible(a) {
     if (controls.site.value && a.site !== controls.site.value) { return false; }
@@ -58,10 +59,20 @@
   Array.prototype.forEach.call(table.querySelectorAll("th button[data-sort]"), function (btn) {
     btn.addEventListener("click", function () {
       var key = btn.getAttribute("data-sort");
-      sortDir = key === sortKey ? -sortDir : 1;
+      sortDir = userSorted && key === sortKey ? -sortDir : 1;
+      userSorted = true;
       sortKey = key;
       Array.prototype.forEach.call(table.querySelectorAll("th"), function (th) { th.removeAttribute("aria-sort"); });
       btn.parentNode.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      render();
+    });
+  });
+  // Clicking a defect type in the table filters on it.
+  Array.prototype.forEach.call(tbody.querySelectorAll("span.tag"), function (tag) {
+    tag.style.cursor = "pointer";
+    tag.title = "show only articles with this defect type";
+    tag.addEventListener("click", function () {
+      controls.type.value = tag.textContent;
       render();
     });
   });
