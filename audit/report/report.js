@@ -13,6 +13,8 @@
     site: document.getElementById("f-site"),
     language: document.getElementById("f-language"),
     type: document.getElementById("f-type"),
+    rule: document.getElementById("f-rule"),
+    severity: document.getElementById("f-severity"),
     min: document.getElementById("f-min"),
     max: document.getElementById("f-max")
   };
@@ -24,6 +26,8 @@
     if (controls.site.value && a.site !== controls.site.value) { return false; }
     if (controls.language.value && a.language !== controls.language.value) { return false; }
     if (controls.type.value && a.types.indexOf(controls.type.value) === -1) { return false; }
+    if (controls.rule.value && a.rules.indexOf(controls.rule.value) === -1) { return false; }
+    if (controls.severity.value && a.severities.indexOf(controls.severity.value) === -1) { return false; }
     var min = parseInt(controls.min.value, 10), max = parseInt(controls.max.value, 10);
     if (!isNaN(min) && (a.score === null || a.score < min)) { return false; }
     if (!isNaN(max) && (a.score === null || a.score > max)) { return false; }
@@ -78,6 +82,7 @@
   });
   document.getElementById("f-reset").addEventListener("click", function () {
     controls.site.value = ""; controls.language.value = ""; controls.type.value = "";
+    controls.rule.value = ""; controls.severity.value = "";
     controls.min.value = ""; controls.max.value = "";
     render();
   });
