@@ -140,6 +140,8 @@ def placeholder(author: str | None, site_name: str | None) -> str | None:
     return author if author and is_placeholder_author(author, site_name) else None
 
 
+#: An ISO 8601 timestamp with a time of day and a zone (``2025-11-24T08:15:00+07:00``).
+_ZONED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 
 
@@ -170,7 +172,11 @@ def published(declared: str | None, extracted: str | None) -> str | None:
         return declared
     ours = parse_date(declared)
     if ours is not None:
-        return declared if ours > today() else extracted
+        if ours > today():
+            return declared
+        # Trafilatura keeps only the day: a declared timestamp of that same day keeps
+        # its time of day and zone (08:15+07:00 must not become midnight UTC in feeds).
+        return declared if _ZONED.match(declared) and str(ours) == extracted else extracted
     return declared if _impossible_day(declared) else extracted
 
 

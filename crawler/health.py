@@ -23,6 +23,9 @@ EXIT_CODES: dict[str, int] = {
     "too_many_failures": 6,
 }
 
+#: ``newsaudit crawl --fail-on-alert``: a healthy run with drift alerts (crawler.drift).
+ALERT_EXIT_CODE = 7
+
 #: Reason codes of a request that never got an HTTP answer (crawler.spiders.news).
 NETWORK_REASONS = frozenset(
     {"dns_error", "timeout", "connection_refused", "connection_lost", "download_failed", "download_cancelled"}

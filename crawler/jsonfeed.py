@@ -23,19 +23,23 @@ from audit.records import now_iso, sanitize
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FEED_FILENAME = "feed.json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}):?(\d{2})?$")
 
 
 def rfc3339(value: str | None) -> str | None:
-    """A date for JSON Feed (RFC 3339), or ``None`` when the article's date is not one."""
+    """A date for JSON Feed (RFC 3339), or ``None`` when the article's date is not one.
+
+    A bare day becomes midnight UTC; a timestamp keeps its time of day and its zone
+    (``+0700`` is written ``+07:00``)."""
     if not value:
         return None
     value = value.strip()
     if _DATE.match(value):
         return f"{value}T00:00:00Z"
     match = _DATETIME.match(value)
-    if match:
-        return f"{match[1]}{match[2] or ':00'}{match[3]}"
+    if match and (match[3] == "Z") == (match[4] is None):
+        zone = "Z" if match[3] == "Z" else f"{match[3]}:{match[4]}"
+        return f"{match[1]}{match[2] or ':00'}{zone}"
     return None
 
 
@@ -86,7 +90,7 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                 continue
 
 
-class _Summary:
+class Summary:
     """The feed-level audit summary, tallied one record at a time."""
 
     def __init__(self) -> None:
@@ -126,9 +130,10 @@ def _head(site: str, run_id: str, home_page_url: str | None) -> dict[str, Any]:
     return head
 
 
-def _extension(
-    summary: _Summary, site: str, run_id: str, status: str, counts: dict[str, int] | None
+def extension(
+    summary: Summary, site: str, run_id: str, status: str, counts: dict[str, int] | None
 ) -> dict[str, Any]:
+    """The feed-level ``_newsaudit`` object (shared by run feeds and the rolling feed)."""
     extension: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "site": site,
@@ -152,13 +157,13 @@ def build_feed(
     status: str = "finished",
 ) -> dict[str, Any]:
     """The feed as one document (for small record lists; :func:`write_feed` streams)."""
-    summary = _Summary()
+    summary = Summary()
     for record in records:
         summary.add(record)
     return {
         **_head(site, run_id, home_page_url),
         "items": [feed_item(r) for r in records],
-        "_newsaudit": _extension(summary, site, run_id, status, counts),
+        "_newsaudit": extension(summary, site, run_id, status, counts),
     }
 
 
@@ -175,7 +180,7 @@ def write_feed(
     at a time: a 20,000-article run never holds its whole feed in memory."""
     path = run_dir / FEED_FILENAME
     tmp = path.with_name(path.name + ".tmp")
-    summary = _Summary()
+    summary = Summary()
     with tmp.open("w", encoding="utf-8") as out:
         head = json.dumps(_head(site, run_id, home_page_url), ensure_ascii=False, indent=2)
         out.write(head[: head.rindex("}")].rstrip() + ',\n  "items": [')
@@ -183,12 +188,10 @@ def write_feed(
             summary.add(record)
             item = json.dumps(sanitize(feed_item(record)), ensure_ascii=False)
             out.write(("\n    " if number == 0 else ",\n    ") + item)
-        extension = json.dumps(
-            sanitize(_extension(summary, site, run_id, status, counts)), ensure_ascii=False, indent=2
+        tail = json.dumps(
+            sanitize(extension(summary, site, run_id, status, counts)), ensure_ascii=False, indent=2
         )
-        out.write(
-            ("\n  " if summary.items else "") + '],\n  "_newsaudit": ' + extension.replace("\n", "\n  ")
-        )
+        out.write(("\n  " if summary.items else "") + '],\n  "_newsaudit": ' + tail.replace("\n", "\n  "))
         out.write("\n}\n")
     os.replace(tmp, path)
     return path

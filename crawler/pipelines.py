@@ -49,9 +49,12 @@ from audit.output import (
 )
 from audit.records import failure_record, feed_record, now_iso
 from crawler import lock as site_lock
+from crawler.drift import DriftSettings, detect
 from crawler.health import HealthThresholds, assess
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
+from crawler.measures import RunMeasures, present_fields
+from crawler.notify import deliver
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.recovery import recover
 from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateError, StateStore
@@ -85,6 +88,9 @@ class Analysis:
     # memory knows something of it.
     article: Any = None
     prints: Any = None
+    fields: tuple[str, ...] = ()  # which of date, author, language, title extraction found
+    blocks: int = 0
+    rules: tuple[str, ...] = ()  # the rule code of each finding
 
 
 def analyse_page(
@@ -123,6 +129,9 @@ def _analysis(result: Any, article_url: str, context: dict[str, Any]) -> Analysi
         finding_types=tuple(f.type for f in result.findings),
         line=dumps_line(record),
         problems=schema.errors("article", record),
+        fields=present_fields(result.article),
+        blocks=len(result.article.blocks),
+        rules=tuple(f.rule for f in result.findings),
     )
 
 
@@ -148,6 +157,43 @@ def build_report_if_available(run_dir: Path) -> Path | None:
         return None
     path = run_dir / "report.html"
     return path if path.exists() else None
+
+
+#: Seconds the stable view may take (crawler.view) before the crawl gives up on it.
+VIEW_TIMEOUT = 600
+
+
+def build_view_if_possible(output_dir: Path, site: str, state_path: Path, cfg: Any) -> Path | None:
+    """Publish ``OUTPUT_DIR/latest/<site>/`` in a child process (``python -m crawler.view``):
+    like the report, it reads every latest record back, so the crawler's memory stays
+    flat; a failure leaves the previous view in place and never fails the crawl."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    command = [sys.executable, "-m", "crawler.view", str(output_dir), site, "--state", str(state_path)]
+    if cfg.view.get("base_url"):
+        command += ["--base-url", str(cfg.view["base_url"])]
+    if cfg.view.get("page_size"):
+        command += ["--page-size", str(cfg.view["page_size"])]
+    if cfg.start_urls:
+        command += ["--home-page-url", cfg.start_urls[0]]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=VIEW_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        logger.error("publishing the stable view of %s failed: %s", site, exc)
+        return None
+    if proc.returncode != 0:
+        logger.error("publishing the stable view of %s failed: %s", site, proc.stderr.strip()[-2000:])
+        return None
+    return Path(proc.stdout.strip())
+
+
+def drift_alerts(store: SqliteStore, run_id: str, measures: dict[str, Any], cfg: Any) -> list[dict[str, Any]]:
+    """This run's drift alerts against the site's earlier runs, then keep this run's
+    measures (and a snapshot of the view, for the trend) for the runs after it."""
+    settings = DriftSettings.from_mapping(cfg.alerts)
+    history = [run["measures"].get("drift") or {} for run in store.history(settings.window, exclude=run_id)]
+    alerts = detect(history, measures, settings)
+    store.record_measures(run_id, {"drift": measures, "view": store.view_snapshot()})
+    return alerts
 
 
 def run_health(summary: dict[str, Any], cfg: Any, shared_frontier: bool = False) -> dict[str, Any]:
@@ -196,6 +242,7 @@ class AuditPipeline:
         self.last_sync = time.monotonic()
         self.memory: SiteMemory | None = None
         self.memory_info: dict[str, Any] = {"status": "off", "articles_before": 0, "articles_after": 0}
+        self.measures = RunMeasures()  # drift measures over every page analysed (crawler.drift)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AuditPipeline:
@@ -353,11 +400,13 @@ class AuditPipeline:
             self.record_outcome(OutcomeItem(item.url, "failed", reason, detail, "extract", item.http_status))
             return
         if isinstance(outcome, ExtractionFailure):
+            self.measures.add_extract_failure()
             self.record_outcome(
                 OutcomeItem(item.url, "failed", outcome.reason, outcome.detail, "extract", item.http_status)
             )
             return
         analysis: Analysis = outcome
+        self.measures.add_page(analysis.fields, analysis.blocks, analysis.rules)
         digest = analysis.digest
         if self.output_error is not None:  # stopping: emit nothing the state could not follow
             self.finish(item.url, "failed", "output_error")
@@ -554,6 +603,19 @@ class AuditPipeline:
             level, "newsaudit health: %s%s", summary["health"]["status"],
             "".join(f"; {r}" for r in summary["health"]["reasons"]),
         )  # fmt: skip
+        summary["alerts"] = []
+        if isinstance(self.store, SqliteStore) and self.output_error is None:
+            try:
+                summary["alerts"] = drift_alerts(self.store, self.run_id, self.measures.as_dict(), spider.cfg)
+            except StateError as exc:
+                logger.error("newsaudit: drift measures not kept: %s", exc)
+        for alert in summary["alerts"]:
+            spider.logger.warning(
+                "newsaudit alert: %s = %s, expected %s to %s",
+                alert["measure"],
+                alert["value"],
+                *alert["expected"],
+            )
         status = "finished" if self.output_error is None else "output_error"
         if self.memory is not None:
             self.memory_info["articles_after"] = self.memory.count()
@@ -568,8 +630,14 @@ class AuditPipeline:
         except OSError as exc:
             logger.error("newsaudit: cannot write %s: %s", self.run_dir / "run.json", exc)
             return
+        alerts_file = deliver(self.run_dir, summary, spider.cfg.alerts)
+        if alerts_file is not None:
+            summary["files"]["alerts"] = alerts_file.name
         report = build_report_if_available(self.run_dir)
         if report is not None:
             summary["files"]["report"] = report.name
+        if alerts_file is not None or report is not None:
             write_json(self.run_dir / "run.json", summary)
+        if isinstance(self.store, SqliteStore) and self.output_error is None:
+            build_view_if_possible(self.output_dir, self.site, self.store.path, spider.cfg)
         spider.logger.info("newsaudit run %s finished: %s", self.run_id, counts)

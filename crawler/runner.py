@@ -17,7 +17,7 @@ from typing import Any
 
 from audit.output import new_run_id
 from crawler import lock as site_lock
-from crawler.health import exit_code
+from crawler.health import ALERT_EXIT_CODE, exit_code
 from crawler.siteconfig import SiteConfig
 from crawler.state import COUNT_KEYS, SqliteStore, StateError, default_state_path
 
@@ -63,6 +63,12 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-memory", action="store_true", help="audit every page alone (no site memory is read or written)"
+    )
+    parser.add_argument(
+        "--fail-on-alert",
+        action="store_true",
+        help=f"exit {ALERT_EXIT_CODE} when the run is healthy but has drift alerts (measures outside the range "
+        "of the site's recent runs)",
     )
 
 
@@ -208,11 +214,12 @@ def _crawl(
     with progress:
         process.crawl(crawler, site_config=config)
         process.start()
-    return summarize(output_dir / run_id)
+    return summarize(output_dir / run_id, fail_on_alert=bool(getattr(args, "fail_on_alert", False)))
 
 
-def summarize(run_dir: Path) -> int:
-    """Print the counts table and output paths of a finished run."""
+def summarize(run_dir: Path, fail_on_alert: bool = False) -> int:
+    """Print the counts table and output paths of a finished run; returns its exit code
+    (``fail_on_alert``: :data:`ALERT_EXIT_CODE` for a healthy run with drift alerts)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -245,6 +252,9 @@ def summarize(run_dir: Path) -> int:
     print("output:")
     for key, name in [*summary["files"].items(), ("summary", "run.json")]:
         print(f"  {key:<9} {run_dir / name}")
+    view = run_dir.parent / "latest" / str(summary["site"])
+    if view.is_symlink():
+        print(f"  {'view':<9} {view}/ (every article as last seen: report.html, feed.json)")
     if summary.get("finish_reason") == "redis_unavailable":
         print(
             "newsaudit: this worker lost the shared Redis frontier and stopped (see the log above); "
@@ -259,6 +269,15 @@ def summarize(run_dir: Path) -> int:
     if total != counts["discovered"]:
         print(f"newsaudit: counts do not add up ({total} != {counts['discovered']})", file=sys.stderr)
         return 1
+    alerts = summary.get("alerts") or []
+    if alerts:
+        print(
+            f"newsaudit: {len(alerts)} drift alert(s) (measures outside the site's recent range):",
+            file=sys.stderr,
+        )
+        for alert in alerts:
+            lo, hi = alert["expected"]
+            print(f"  - {alert['measure']} = {alert['value']}, expected {lo} to {hi}", file=sys.stderr)
     health = summary.get("health", {"status": "healthy", "reasons": []})
     if health["status"] != "healthy":
         code = exit_code(health)
@@ -266,4 +285,7 @@ def summarize(run_dir: Path) -> int:
         for reason in health["reasons"]:
             print(f"  - {reason}", file=sys.stderr)
         return code
+    if alerts and fail_on_alert:
+        print(f"newsaudit: --fail-on-alert: exit {ALERT_EXIT_CODE}", file=sys.stderr)
+        return ALERT_EXIT_CODE
     return 0

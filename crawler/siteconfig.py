@@ -51,6 +51,10 @@ class SiteConfig:
     audit: dict[str, Any] = field(default_factory=dict)
     #: ``[health]``: when a finished run counts as unhealthy (crawler.health).
     health: dict[str, float] = field(default_factory=dict)
+    #: ``[alerts]``: drift thresholds (crawler.drift) and where alerts are sent (crawler.notify).
+    alerts: dict[str, Any] = field(default_factory=dict)
+    #: ``[view]``: the stable view's feed base URL and page size (crawler.view).
+    view: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
 
     def language_for(self, url: str) -> str | None:
@@ -169,6 +173,8 @@ def from_mapping(data: dict[str, Any], origin: str = "<config>") -> SiteConfig:
         language_by_path=dict(data.get("language_by_path", {})),
         audit=dict(data.get("audit", {})),
         health=dict(data.get("health", {})),
+        alerts=dict(data.get("alerts", {})),
+        view=dict(data.get("view", {})),
         path=None if origin.startswith("<") else origin,
     )
 

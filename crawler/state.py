@@ -246,6 +246,11 @@ CREATE TABLE IF NOT EXISTS runs (
     finish_reason TEXT,
     counts TEXT
 );
+CREATE TABLE IF NOT EXISTS run_measures (
+    run_id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    measures TEXT NOT NULL
+);
 """
 
 
@@ -468,6 +473,70 @@ class SqliteStore:
             data["counts"] = json.loads(data["counts"]) if data["counts"] else None
             out.append(data)
         return out
+
+    # -- the stable view and drift history (crawler.view, crawler.drift) ----------------
+
+    def latest_runs(self) -> dict[str, list[str]]:
+        """Run directory -> the URLs whose current record that run wrote: where the
+        latest version of every article lives, for the stable view."""
+        rows = self.conn.execute(
+            "SELECT runs.run_dir, pages.url FROM pages JOIN runs ON runs.run_id = pages.last_run "
+            "WHERE pages.site = ? ORDER BY runs.started_at, pages.url",
+            (self.site,),
+        ).fetchall()
+        out: dict[str, list[str]] = {}
+        for run_dir, url in rows:
+            out.setdefault(run_dir, []).append(url)
+        return out
+
+    def view_snapshot(self) -> dict[str, Any]:
+        """What the site looks like now, from every page's last audit summary: how many
+        articles, their mean score and their findings by type (one trend point)."""
+        scores: list[int] = []
+        findings: Counter[str] = Counter()
+        for (raw,) in self.conn.execute(
+            "SELECT audit_summary FROM pages WHERE site = ? AND audit_summary IS NOT NULL", (self.site,)
+        ):
+            data = json.loads(raw)
+            if isinstance(data.get("score"), int):
+                scores.append(data["score"])
+            findings.update({k: int(v) for k, v in (data.get("findings") or {}).items()})
+        return {
+            "articles": self.pages(),
+            "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+            "findings": dict(sorted(findings.items())),
+        }
+
+    def record_measures(self, run_id: str, measures: dict[str, Any]) -> None:
+        """Keep a run's measures (its view snapshot and drift measures) for later runs."""
+        self._write(
+            "INSERT OR REPLACE INTO run_measures (run_id, site, measures) VALUES (?, ?, ?)",
+            (run_id, self.site, json.dumps(measures, sort_keys=True)),
+        )
+
+    def history(self, limit: int | None = None, exclude: str | None = None) -> list[dict[str, Any]]:
+        """Finished runs of this site with their measures, oldest first; the last ``limit``
+        of them, leaving out run ``exclude`` (the one being judged)."""
+        rows = self.conn.execute(
+            "SELECT runs.run_id, runs.started_at, runs.finished_at, runs.counts, run_measures.measures "
+            "FROM runs JOIN run_measures ON run_measures.run_id = runs.run_id "
+            "WHERE runs.site = ? AND runs.status = 'finished' AND runs.run_id != ? "
+            "ORDER BY runs.started_at DESC, runs.run_id DESC",
+            (self.site, exclude or ""),
+        ).fetchall()
+        out = [
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": finished,
+                "counts": json.loads(counts) if counts else None,
+                "measures": json.loads(measures),
+            }
+            for run_id, started, finished, counts, measures in rows
+        ]
+        if limit is not None:
+            out = out[:limit]
+        return out[::-1]
 
     def close(self) -> None:
         if self._conn is not None:

@@ -69,14 +69,18 @@ class Scenario:
 
     def crawl(self, name: str, *extra: str) -> Run:
         before = len(self.server.requests)
-        known = {p for p in self.out.iterdir() if p.is_dir()} if self.out.exists() else set()
+        known = (
+            {p for p in self.out.iterdir() if p.is_dir() and p.name != "latest"}
+            if self.out.exists()
+            else set()
+        )
         proc = subprocess.run(
             [str(CLI), "crawl", "--config", str(self.config), "--output-dir", str(self.out), "--no-progress",
              *extra],
             capture_output=True, text=True, cwd=ROOT, timeout=300,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        (run_dir,) = {p for p in self.out.iterdir() if p.is_dir()} - known
+        (run_dir,) = {p for p in self.out.iterdir() if p.is_dir() and p.name != "latest"} - known
         run = Run(proc, run_dir, self.server.requests[before:])
         self.runs[name] = run
         return run

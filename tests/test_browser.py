@@ -81,6 +81,23 @@ def test_report_filter_sort_and_highlighted_evidence(page, run_dir: Path) -> Non
     rows = page.locator("#articles-table tbody tr")
     assert rows.count() == len(records)
     assert page.locator("#shown-count").text_content() == f"{len(records)} of {len(records)} shown"
+    # The table opens worst first.
+    opened = [int(t) for t in page.locator("#articles-table tbody tr td:nth-child(5)").all_text_contents()]
+    assert opened == sorted(opened) and opened[0] < opened[-1]
+    # Clicking a defect type in a row filters on it.
+    page.locator("#articles-table tbody tr span.tag", has_text="repeated_heading").first.click()
+    assert page.locator("#f-type").input_value() == "repeated_heading"
+    assert page.locator("#articles-table tbody tr:visible").count() == 2
+    page.click("#f-reset")
+    # Filters by rule and by severity.
+    page.select_option("#f-rule", "AQ101")
+    with_rule = [r for r in records if any(f["rule"] == "AQ101" for f in r["findings"])]
+    assert page.locator("#articles-table tbody tr:visible").count() == len(with_rule) > 0
+    page.click("#f-reset")
+    page.select_option("#f-severity", "warning")
+    with_warning = [r for r in records if any(f["severity"] == "warning" for f in r["findings"])]
+    assert page.locator("#articles-table tbody tr:visible").count() == len(with_warning) < len(records)
+    page.click("#f-reset")
 
     page.select_option("#f-type", "repeated_heading")
     with_type = [r for r in records if any(f["type"] == "repeated_heading" for f in r["findings"])]

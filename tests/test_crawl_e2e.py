@@ -44,7 +44,9 @@ def crawl(tmp_path_factory):
     finally:
         server.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = [p for p in (tmp / "out").iterdir() if p.is_dir()]  # beside state.sqlite
+    (run_dir,) = [
+        p for p in (tmp / "out").iterdir() if p.is_dir() and p.name != "latest"
+    ]  # beside state.sqlite
     return {"proc": proc, "run_dir": run_dir, "requests": requests, "site": site}
 
 
@@ -220,7 +222,7 @@ timeout = 1
     # unhealthy (exit 6) for cron to see, not passed off as a good run.
     assert proc.returncode == 6, proc.stdout + proc.stderr
     assert "5 of 8 article URLs failed" in proc.stderr
-    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir() and p.name != "latest"]
     counts = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["counts"]
     articles = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "articles.jsonl")}
     failures = {r["url"].rsplit("/", 1)[1]: r for r in lines(run_dir / "failures.jsonl")}

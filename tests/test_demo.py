@@ -128,7 +128,9 @@ def test_newsaudit_demo_end_to_end(tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]  # state.sqlite and the lock sit beside it
+    (run_dir,) = [
+        p for p in tmp_path.iterdir() if p.is_dir() and p.name != "latest"
+    ]  # state.sqlite and the lock sit beside it
     summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     assert summary["counts"]["articles"] > 0
     assert f"http://127.0.0.1:{port}/" in proc.stdout

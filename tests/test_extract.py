@@ -32,7 +32,7 @@ def test_metadata_headline_title_author_date_canonical():
     assert article.headline == "Banjir Rob Rendam Pesisir Semarang, Ribuan Warga Mengungsi"
     assert article.html_title.endswith("2026 - Kabar Pesisir")
     assert article.author == "Rina Kartika"
-    assert article.published == "2026-02-11"
+    assert article.published == "2026-02-11T07:30:00+07:00"  # the declared time and zone are kept
     assert article.site_name == "Kabar Pesisir"
     assert article.canonical_url == "https://kabarpesisir.example/2026/02/banjir-rob-semarang"
 

@@ -67,7 +67,7 @@ def crawl(config: Path, out: Path) -> tuple[subprocess.CompletedProcess[str], di
         [str(CLI), "crawl", "--config", str(config), "--output-dir", str(out), "--no-progress"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
-    (run_dir,) = [p for p in out.iterdir() if p.is_dir()]
+    (run_dir,) = [p for p in out.iterdir() if p.is_dir() and p.name != "latest"]
     run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     assert not list(validator("run").iter_errors(run))
     return proc, run

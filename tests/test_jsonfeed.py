@@ -106,3 +106,29 @@ def test_streamed_feed_equals_the_document_built_in_memory(incremental, tmp_path
     (empty / "articles.jsonl").write_text("", encoding="utf-8")
     feed = load(write_feed(empty, site="demo", run_id="r2"))
     assert feed["items"] == [] and errors("json-feed", feed) == []
+
+
+def test_a_declared_time_of_day_and_zone_reach_the_feed():
+    """Trafilatura keeps only the day; the feed must not turn 08:15+07:00 into midnight UTC."""
+    from audit.engine import audit_article
+    from audit.extract import extract_article
+
+    body = "".join(
+        f"<p>Paragraf {n}: pemerintah kota menambah jadwal bus malam untuk pekerja pabrik di kawasan industri.</p>"
+        for n in range(4)
+    )
+    html = (
+        "<html lang='id'><head><title>Bus malam</title>"
+        "<meta property='article:published_time' content='2025-11-24T08:15:00+07:00'></head>"
+        f"<body><article><h1>Bus malam</h1>{body}</article></body></html>"
+    )
+    article = extract_article(html.encode(), url="https://news.example/id/bus.html").article
+    assert article is not None and article.published == "2025-11-24T08:15:00+07:00"
+    from audit.config import load_config
+    from audit.records import feed_record
+
+    record = feed_record(
+        audit_article(article, load_config()),
+        site="demo", url=article.url, run_id="r", fetched_at="2025-11-24T02:00:00Z", version=1, previous_hash=None,
+    )  # fmt: skip
+    assert feed_item(record)["date_published"] == "2025-11-24T08:15:00+07:00"

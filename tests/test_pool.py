@@ -89,7 +89,7 @@ def crawl(config: Path, out: Path, workers: str) -> dict[str, tuple]:
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = [p for p in out.iterdir() if p.is_dir()]  # beside state.sqlite
+    (run_dir,) = [p for p in out.iterdir() if p.is_dir() and p.name != "latest"]  # beside state.sqlite
     records = [json.loads(line) for line in (run_dir / "articles.jsonl").read_text().splitlines()]
     return {
         r["url"]: (r["content_hash"], r["score"], json.dumps(r["findings"], sort_keys=True), r["language"])

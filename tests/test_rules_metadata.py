@@ -254,12 +254,13 @@ def test_placeholder_author_on_a_page(head: str, lang: str) -> None:
     [
         # nothing declared (the <time> in the story dates an event, not the article)
         ("", "", None, None),
-        # a local format and a time zone Trafilatura reads keep its normalised date
+        # a local format Trafilatura reads keeps its normalised date
         ('<meta name="date" content="Thu, 20 Nov 2025 14:00:00 GMT">', "", "2025-11-20", None),
+        # an ISO timestamp of the day Trafilatura read keeps its time of day and zone (feeds need them)
         (
             '<meta property="article:published_time" content="2025-11-20T23:30:00-05:00">',
             "",
-            "2025-11-20",
+            "2025-11-20T23:30:00-05:00",
             None,
         ),
         # bylines Trafilatura reads are its own

@@ -124,7 +124,7 @@ def test_deploy_schedule_and_poll_a_demo_crawl(tmp_path, scrapyd, demo_server):
         time.sleep(0.5)
 
     log = next((workdir / "logs").rglob(f"{job['jobid']}.log")).read_text(encoding="utf-8", errors="replace")
-    (run_dir,) = [p for p in out.iterdir() if p.is_dir()]
+    (run_dir,) = [p for p in out.iterdir() if p.is_dir() and p.name != "latest"]
     summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     assert summary["finish_reason"] == "finished", log[-3000:]
     assert errors("run", summary) == []

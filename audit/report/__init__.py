@@ -105,6 +105,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
                 "score": a.record.get("score") if isinstance(a.record.get("score"), int) else None,
                 "nfindings": len(a.findings),
                 "types": a.types,
+                "rules": sorted({str(f.get("rule")) for f in a.findings if f.get("rule")}),
+                "severities": sorted({str(f.get("severity")) for f in a.findings if f.get("severity")}),
             }
             for a in articles
         ],
@@ -113,6 +115,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
         "sites": sorted({d["site"] for d in data["articles"]} - {""}),
         "languages": sorted({d["language"] for d in data["articles"]} - {""}),
         "types": sorted({t for a in articles for t in a.types}),
+        "rules": sorted({r for d in data["articles"] for r in d["rules"]}),
+        "severities": sorted({v for d in data["articles"] for v in d["severities"]}),
     }
     failures = [
         {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures

@@ -13,16 +13,21 @@
     site: document.getElementById("f-site"),
     language: document.getElementById("f-language"),
     type: document.getElementById("f-type"),
+    rule: document.getElementById("f-rule"),
+    severity: document.getElementById("f-severity"),
     min: document.getElementById("f-min"),
     max: document.getElementById("f-max")
   };
   var counter = document.getElementById("shown-count");
-  var sortKey = "number", sortDir = 1;
+  // Worst first: lowest score on top until an editor picks a column.
+  var sortKey = "score", sortDir = 1, userSorted = false;
 
   function visible(a) {
     if (controls.site.value && a.site !== controls.site.value) { return false; }
     if (controls.language.value && a.language !== controls.language.value) { return false; }
     if (controls.type.value && a.types.indexOf(controls.type.value) === -1) { return false; }
+    if (controls.rule.value && a.rules.indexOf(controls.rule.value) === -1) { return false; }
+    if (controls.severity.value && a.severities.indexOf(controls.severity.value) === -1) { return false; }
     var min = parseInt(controls.min.value, 10), max = parseInt(controls.max.value, 10);
     if (!isNaN(min) && (a.score === null || a.score < min)) { return false; }
     if (!isNaN(max) && (a.score === null || a.score > max)) { return false; }
@@ -58,15 +63,26 @@
   Array.prototype.forEach.call(table.querySelectorAll("th button[data-sort]"), function (btn) {
     btn.addEventListener("click", function () {
       var key = btn.getAttribute("data-sort");
-      sortDir = key === sortKey ? -sortDir : 1;
+      sortDir = userSorted && key === sortKey ? -sortDir : 1;
+      userSorted = true;
       sortKey = key;
       Array.prototype.forEach.call(table.querySelectorAll("th"), function (th) { th.removeAttribute("aria-sort"); });
       btn.parentNode.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
       render();
     });
   });
+  // Clicking a defect type in the table filters on it.
+  Array.prototype.forEach.call(tbody.querySelectorAll("span.tag"), function (tag) {
+    tag.style.cursor = "pointer";
+    tag.title = "show only articles with this defect type";
+    tag.addEventListener("click", function () {
+      controls.type.value = tag.textContent;
+      render();
+    });
+  });
   document.getElementById("f-reset").addEventListener("click", function () {
     controls.site.value = ""; controls.language.value = ""; controls.type.value = "";
+    controls.rule.value = ""; controls.severity.value = "";
     controls.min.value = ""; controls.max.value = "";
     render();
   });

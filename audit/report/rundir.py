@@ -110,9 +110,14 @@ def _read_meta(path: Path, problems: list[Problem]) -> dict[str, Any]:
     return value
 
 
+#: The stable view's summary (crawler.view), read in place of run.json.
+VIEW_META = "view.json"
+
+
 def is_run_dir(path: Path) -> bool:
+    """A run directory, or a stable view (same files, ``view.json`` for ``run.json``)."""
     return path.is_dir() and any(
-        (path / name).is_file() for name in ("articles.jsonl", "failures.jsonl", "run.json")
+        (path / name).is_file() for name in ("articles.jsonl", "failures.jsonl", "run.json", VIEW_META)
     )
 
 
@@ -127,7 +132,7 @@ def load_run(run_dir: Path | str, keep_text: int | None = None) -> RunData:
             f"{path} is not a run directory (no articles.jsonl, failures.jsonl or run.json)"
         )
     problems: list[Problem] = []
-    meta = _read_meta(path / "run.json", problems)
+    meta = _read_meta(path / ("run.json" if (path / "run.json").is_file() else VIEW_META), problems)
     articles = _read_jsonl(path / "articles.jsonl", problems, keep_text)
     run_id = str(meta.get("run_id") or path.name)
     return RunData(

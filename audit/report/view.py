@@ -203,6 +203,59 @@ def summary_cards(counts: dict[str, Any], audited: int, failed: int, rejected: i
     ]
 
 
+def view_cards(meta: dict[str, Any], audited: int) -> list:
+    """The stable view's cards: every article it holds, then what the last run did."""
+    last = meta.get("last_run_counts") if isinstance(meta.get("last_run_counts"), dict) else {}
+    cards = [("audited", audited, "articles audited (latest version of each)")]
+    for key, label in (
+        ("articles", "new or changed in the last run"),
+        ("unchanged", "unchanged in the last run"),
+        ("failed", "failed in the last run"),
+    ):
+        if _as_int(last.get(key)) is not None:
+            cards.append((f"last-{key}", last[key], label))
+    return cards
+
+
+def trend_view(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The per-run trend of a stable view (oldest first) as table rows, with the
+    finding types as columns and a mean-score line for the inline chart."""
+    rows = [r for r in meta.get("trend") or [] if isinstance(r, dict)]
+    if not rows:
+        return None
+    types = sorted({t for r in rows for t in (r.get("findings") or {})})
+    width, height, pad = 340, 120, 10
+    scores = [
+        (i, r["mean_score"]) for i, r in enumerate(rows) if isinstance(r.get("mean_score"), int | float)
+    ]
+    step = (width - 2 * pad) / max(len(rows) - 1, 1)
+    points = " ".join(
+        f"{round(pad + i * step, 1)},{round(height - pad - (height - 2 * pad) * s / 100, 1)}"
+        for i, s in scores
+    )
+    return {
+        "rows": rows,
+        "types": types,
+        "chart": {"width": width, "height": height, "points": points, "n": len(scores)},
+    }
+
+
+def alert_views(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Drift alerts (run.json ``alerts``) ready to print: measure, range, value."""
+    out = []
+    for alert in meta.get("alerts") or []:
+        if (
+            isinstance(alert, dict)
+            and isinstance(alert.get("expected"), list)
+            and len(alert["expected"]) == 2
+        ):
+            lo, hi = alert["expected"]
+            out.append(
+                {"measure": str(alert.get("measure")), "lo": lo, "hi": hi, "value": alert.get("value")}
+            )
+    return out
+
+
 def summary(run: RunData) -> dict[str, Any]:
     """The numbers at the top of the report; run.json counts win when present."""
     counts = run.meta.get("counts") if isinstance(run.meta.get("counts"), dict) else {}
@@ -226,8 +279,14 @@ def summary(run: RunData) -> dict[str, Any]:
     scores = [s for s in (_as_int(r.get("score")) for r in run.articles) if s is not None]
     failure_reasons = Counter(str(f.get("reason") or "unknown") for f in run.failures)
     health = run.meta.get("health") if isinstance(run.meta.get("health"), dict) else None
+    is_view = run.meta.get("kind") == "view"
     return {
-        "cards": summary_cards(counts, audited, failed, rejected, crawled),
+        "cards": view_cards(run.meta, audited)
+        if is_view
+        else summary_cards(counts, audited, failed, rejected, crawled),
+        "is_view": is_view,
+        "trend": trend_view(run.meta),
+        "alerts": alert_views(run.meta),
         "health": health,
         "crawled": crawled,
         "audited": audited,

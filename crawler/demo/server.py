@@ -117,8 +117,16 @@ class DemoServer(LoopbackServer[DemoSite]):
     thread_name = "newsaudit-demo"
     error = DemoServerError
 
-    def __init__(self, port: int = DEFAULT_PORT, host: str = HOST) -> None:
+    def __init__(self, port: int = DEFAULT_PORT, host: str = HOST, variant: str = "normal") -> None:
         super().__init__(port, host)
+        self.variant = variant
 
     def make_site(self, base_url: str) -> DemoSite:
-        return DemoSite(base_url)
+        return DemoSite(base_url, variant=self.variant)
+
+    def use_variant(self, variant: str) -> None:
+        """Serve the same articles in another template from now on (a site's redesign)."""
+        site = DemoSite(self.base_url, articles=self.site.articles, variant=variant)
+        self.variant = variant
+        assert self._server is not None
+        self._server.site = site

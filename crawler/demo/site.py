@@ -36,6 +36,11 @@ _SPECIAL_LINKS = {  # listing page -> (href, link text) of its odd links
     "/en/business/": [(BROKEN_500, "Live: markets wrap"), (NOT_HTML, "Annual report 2025 (PDF)")],
     "/ms/ekonomi/": [(EMPTY_BODY, "Kemas kini langsung: pasaran saham")],
 }
+#: Template variants of the article pages (``newsaudit serve-demo --variant``).
+#: ``template-change`` is a redesign that breaks what extraction relies on: no
+#: publication date anywhere on the page, and the body in another container (no
+#: ``<article>``), the kind of change drift alerts exist to catch.
+VARIANTS = ("normal", "template-change")
 _FAKE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -132,7 +137,12 @@ def _page(lang: str, title: str, head: str, body: str, nav: str) -> str:
 class DemoSite:
     """The whole site for one base URL (``http://127.0.0.1:PORT``)."""
 
-    def __init__(self, base_url: str, articles: list[DemoArticle] | None = None) -> None:
+    def __init__(
+        self, base_url: str, articles: list[DemoArticle] | None = None, variant: str = "normal"
+    ) -> None:
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown demo variant {variant!r} (known: {', '.join(VARIANTS)})")
+        self.variant = variant
         self.base = base_url.rstrip("/")
         self.articles = articles if articles is not None else load_articles()
         self.by_path = {a.path: a for a in self.articles}
@@ -296,7 +306,9 @@ class DemoSite:
         ]
         if a.author:
             meta.append(f'<meta name="author" content="{escape(a.author)}">')
-        if a.date:
+        redesigned = self.variant == "template-change"
+        dated = bool(a.date) and not redesigned
+        if dated:
             meta.append(f'<meta property="article:published_time" content="{a.date}T08:00:00+07:00">')
         meta.append(f'<meta property="article:section" content="{escape(a.section_name)}">')
         ld = {
@@ -305,12 +317,12 @@ class DemoSite:
             "headline": a.title,
             "inLanguage": a.language,
         }
-        if a.date:
+        if dated:
             ld["datePublished"] = f"{a.date}T08:00:00+07:00"
         if a.author:
             ld["author"] = {"@type": "Person", "name": a.author}
         meta.append(f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
-        byline = " | ".join(x for x in (escape(a.author), a.date) if x)
+        byline = " | ".join(x for x in (escape(a.author), a.date if dated else "") if x)
         paragraphs = "\n".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in a.blocks())
         if a.malformed:  # unclosed tags, a stray end tag and an unquoted attribute: browsers cope
             paragraphs = "\n".join(
@@ -319,11 +331,18 @@ class DemoSite:
             )
         related = [r for r in self.sections.get((a.language, a.section), []) if r is not a][:3]
         aside = "".join(f'<li><a href="{r.path}">{escape(r.title)}</a></li>' for r in related)
-        body = (
-            f'<main><article>\n<h1>{escape(a.title)}</h1>\n<p class="byline">{byline}</p>\n'
-            f'<div class="content">\n{paragraphs}\n</div>\n</article>\n'
-            f"<aside><h2>Related</h2><ul>{aside}</ul></aside></main>"
-        )
+        if redesigned:  # the story in a plain div of another name, the related links first
+            body = (
+                f'<div id="page"><aside class="rail"><h2>Related</h2><ul>{aside}</ul></aside>\n'
+                f'<div class="story"><h1 class="story-title">{escape(a.title)}</h1>\n'
+                f'<div class="story-meta">{byline}</div>\n<div class="story-text">\n{paragraphs}\n</div></div></div>'
+            )
+        else:
+            body = (
+                f'<main><article>\n<h1>{escape(a.title)}</h1>\n<p class="byline">{byline}</p>\n'
+                f'<div class="content">\n{paragraphs}\n</div>\n</article>\n'
+                f"<aside><h2>Related</h2><ul>{aside}</ul></aside></main>"
+            )
         nav = "" if printable else self.nav()
         return _page(a.language, f"{a.title} - {SITE_NAME}", "\n".join(meta) + "\n", body, nav)
 
