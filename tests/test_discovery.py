@@ -49,7 +49,7 @@ def _crawl(tmp_path, text: str) -> tuple[dict, list]:
     finally:
         server.stop()
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir() and p.name != "latest"]
     summary = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     articles = [
         json.loads(line) for line in (run_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines()

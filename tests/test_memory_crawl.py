@@ -24,7 +24,7 @@ def crawl(config, out, *extra):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    run_dir = max(p for p in out.iterdir() if p.is_dir())  # run ids sort by time
+    run_dir = max(p for p in out.iterdir() if p.is_dir() and p.name != "latest")  # run ids sort by time
     return run_dir, json.loads((run_dir / "run.json").read_text(encoding="utf-8")), proc
 
 
