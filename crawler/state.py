@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from audit.sqlite_errors import classify
+
 #: Terminal outcomes of a discovered article URL, in ``run.json`` order.
 OUTCOMES: tuple[str, ...] = (
     "articles",
@@ -315,13 +317,14 @@ class SqliteStore:
 
     def _error(self, exc: sqlite3.Error) -> StateError:
         message = str(exc)
-        if "locked" in message or "busy" in message:
+        problem = classify(exc)
+        if problem == "locked":
             return StateError(
                 f"the state database {self.path} is locked by another process ({message}). Another newsaudit "
                 f"run (or a program with the file open) holds it; wait for it to finish, or stop it, and run "
                 f"again. Nothing was changed"
             )
-        if any(s in message for s in ("readonly", "unable to open", "disk I/O", "disk is full")):
+        if problem == "unwritable":
             return StateError(
                 f"the state database {self.path} cannot be written ({message}); nothing was changed"
             )

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from audit.memory import fingerprint
 from audit.memory.fingerprint import Signature
+from audit.sqlite_errors import classify
 
 MEMORY_FILENAME = "memory.sqlite"
 #: Bumped when the tables change incompatibly; an older file is refused, not rewritten.
@@ -175,13 +176,14 @@ class MemoryStore:
 
     def _error(self, exc: sqlite3.Error) -> MemoryStoreError:
         message = str(exc)
-        if "locked" in message or "busy" in message:
+        problem = classify(exc)
+        if problem == "locked":
             return MemoryStoreError(
                 f"the memory {self.path} is locked by another process ({message}). Another newsaudit run (or a "
                 f"program with the file open) holds it; wait for it to finish, or point this run at another file "
                 f"with --memory. Nothing was changed"
             )
-        if any(s in message for s in ("readonly", "unable to open", "disk I/O", "disk is full")):
+        if problem == "unwritable":
             return MemoryStoreError(
                 f"the memory {self.path} cannot be written ({message}); nothing was changed"
             )
