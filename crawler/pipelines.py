@@ -145,15 +145,8 @@ def build_report_if_available(run_dir: Path) -> Path | None:
     The report reads the whole run back; doing that in its own short-lived process keeps
     the crawler's peak memory independent of the run's size, and a report bug can
     only lose the report, never the feed."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     command = [sys.executable, "-m", "audit.cli", "report", str(run_dir)]
-    try:
-        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=REPORT_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        logger.error("building the HTML report for %s failed: %s", run_dir, exc)
-        return None
-    if proc.returncode != 0:
-        logger.error("building the HTML report for %s failed: %s", run_dir, proc.stderr.strip()[-2000:])
+    if _run_child(command, f"building the HTML report for {run_dir}", REPORT_TIMEOUT) is None:
         return None
     path = run_dir / "report.html"
     return path if path.exists() else None
@@ -167,7 +160,6 @@ def build_view_if_possible(output_dir: Path, site: str, state_path: Path, cfg: A
     """Publish ``OUTPUT_DIR/latest/<site>/`` in a child process (``python -m crawler.view``):
     like the report, it reads every latest record back, so the crawler's memory stays
     flat; a failure leaves the previous view in place and never fails the crawl."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     command = [sys.executable, "-m", "crawler.view", str(output_dir), site, "--state", str(state_path)]
     if cfg.view.get("base_url"):
         command += ["--base-url", str(cfg.view["base_url"])]
@@ -175,15 +167,23 @@ def build_view_if_possible(output_dir: Path, site: str, state_path: Path, cfg: A
         command += ["--page-size", str(cfg.view["page_size"])]
     if cfg.start_urls:
         command += ["--home-page-url", cfg.start_urls[0]]
+    stdout = _run_child(command, f"publishing the stable view of {site}", VIEW_TIMEOUT)
+    return Path(stdout.strip()) if stdout is not None else None
+
+
+def _run_child(command: list[str], what: str, timeout: float) -> str | None:
+    """Run a post-run step (report, view) in its own process; its stdout, or ``None``
+    after logging why it failed: such a step never fails the crawl."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=VIEW_TIMEOUT)
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        logger.error("publishing the stable view of %s failed: %s", site, exc)
+        logger.error("%s failed: %s", what, exc)
         return None
     if proc.returncode != 0:
-        logger.error("publishing the stable view of %s failed: %s", site, proc.stderr.strip()[-2000:])
+        logger.error("%s failed: %s", what, proc.stderr.strip()[-2000:])
         return None
-    return Path(proc.stdout.strip())
+    return proc.stdout
 
 
 def drift_alerts(store: SqliteStore, run_id: str, measures: dict[str, Any], cfg: Any) -> list[dict[str, Any]]:
