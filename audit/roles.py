@@ -81,10 +81,23 @@ _TOKEN_ROLES: tuple[tuple[Role, frozenset[str]], ...] = (
                 "widget",
                 "promo",
                 "toast",
+                "recommended",
+                "recommendation",
+                "overlay",
+                "scrim",
+                "bio",
             }
         ),
     ),
 )
+#: Embedded posts (a tweet, an Instagram or TikTok post): another author's words,
+#: punctuated by their own habits, quoted whole.
+_EMBED_TOKENS = frozenset(
+    {"tweet", "twittertweet", "instagram", "instagrammedia", "tiktok", "embed", "oembed"}
+)
+#: Whole class names (not tokens: "hide-on-mobile" is visible on a desktop) that hide an element.
+_HIDDEN_CLASSES = frozenset({"hide", "hidden", "is-hidden", "d-none", "u-hidden"})
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Inline wrappers that, holding a whole paragraph, set it apart as a note or credit.
 _ASIDE_INLINE = frozenset({"em", "i", "small"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -109,13 +122,28 @@ def _element_tokens(node: etree._Element) -> set[str]:
     return class_tokens(f"{node.get('class') or ''} {node.get('id') or ''}")
 
 
+def _hidden(node: etree._Element) -> bool:
+    """The page hides the element: no reader sees it unless a script shows it (a
+    "sent to a friend" confirmation, a modal's message)."""
+    if node.get("hidden") is not None or (node.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    if _DISPLAY_NONE.search(node.get("style") or ""):
+        return True
+    return bool(_HIDDEN_CLASSES.intersection((node.get("class") or "").split()))
+
+
 def _own_role(node: etree._Element) -> Role | None:
-    """The role one element declares by its tag, ARIA role or class and id."""
+    """The role one element declares by its tag, ARIA role or class and id, or by
+    being hidden from the reader."""
     tag = node.tag if isinstance(node.tag, str) else ""
     aria = (node.get("role") or "").strip().lower()
     if aria in _ARIA_ROLES:
         return _ARIA_ROLES[aria]
+    if _hidden(node):
+        return "widget"
     tokens = _element_tokens(node)
+    if tokens & _EMBED_TOKENS:
+        return "embed"
     if tag == "blockquote":
         return "pull_quote" if tokens & {"pullquote", "pull", "aside"} else None
     if tag in _TAG_ROLES:
@@ -196,6 +224,20 @@ def _wholly_inline(node: etree._Element, index: PageIndex) -> bool:
     )
 
 
+def _wholly_linked(node: etree._Element, index: PageIndex) -> bool:
+    """The whole line is one link: a teaser or a related headline, which names
+    another page rather than saying something itself."""
+    if node.tag == "a" and node.get("href") is not None:
+        return True
+    children = [c for c in node if isinstance(c.tag, str)]
+    return (
+        len(children) == 1
+        and children[0].tag == "a"
+        and children[0].get("href") is not None
+        and index.keys.get(children[0]) == index.keys.get(node)
+    )
+
+
 def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
     """The nearest role declared by the element or an ancestor below the article
     body (the first ancestor holding at least half the article's text)."""
@@ -206,6 +248,8 @@ def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
         held = index.lengths.get(current, 0)
         if held * 2 >= body_chars and held > index.lengths.get(node, 0):
             break
+        if _wholly_linked(current, index):
+            return "link"
         role = _own_role(current)
         if role is not None:
             return role
@@ -216,7 +260,7 @@ def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
 def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role | None]:
     """For each extracted block text, its role on the page ("prose", "caption",
     "credit", "standfirst", "list_item", "pull_quote", "table", "widget",
-    "heading"), or ``None`` where the block cannot be traced to an element."""
+    "embed", "link", "heading"), or ``None`` where the block cannot be traced to an element."""
     if tree is None or not texts:
         return [None] * len(texts)
     index = PageIndex(tree)

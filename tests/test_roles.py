@@ -114,7 +114,30 @@ def test_tagalog_credit_in_small_print_and_related_headline_are_not_prose():
         + f'<div class="related-stories"><a href="/x"><span>{TL_RELATED}</span></a></div>'
     )
     roles = _roles(_page("tl", body), [*TL_PROSE, TL_CREDIT, TL_RELATED])
-    assert roles == ["prose"] * 4 + ["credit", "widget"]
+    assert roles == ["prose"] * 4 + ["credit", "link"]  # the nearest role: the line is one link
+
+
+def test_hidden_lines_embedded_posts_and_whole_links_are_not_prose_indonesian_and_tagalog():
+    # What the reader never sees (a "sent" confirmation in a hidden modal), another
+    # author's post embedded whole, a line that is one link: structure, whatever the words.
+    id_sent = "Artikel ini telah dikirim ke"
+    tl_post = "Salamat sa lahat ng tumulong sa amin kagabi sa evacuation center ng Barangay Malanday"
+    body = (
+        "".join(_p(t) for t in ID_PROSE)
+        + f'<div class="email-modal hide"><p>{id_sent}</p></div>'
+        + f'<div style="display: none"><p>{ID_ERROR}</p></div>'
+        + f'<p><a href="/berita/lain">{ID_STANDFIRST}</a></p>'
+        + f'<blockquote class="twitter-tweet"><p>{tl_post}</p></blockquote>'
+        + f'<p aria-hidden="true">{TL_RELATED}</p>'
+    )
+    texts = [*ID_PROSE, id_sent, ID_ERROR, ID_STANDFIRST, tl_post, TL_RELATED]
+    assert _roles(_page("id", body), texts) == ["prose"] * 4 + ["widget", "widget", "link", "embed", "widget"]
+    # A link inside a sentence, and a class that only hides on small screens, keep prose prose.
+    body = (
+        f'<p>{ID_PROSE[0]} <a href="/x">Baca</a> selengkapnya.</p><p class="hide-on-mobile">{ID_PROSE[1]}</p>'
+    )
+    texts = [f"{ID_PROSE[0]} Baca selengkapnya.", ID_PROSE[1]]
+    assert _roles(_page("id", body + "".join(_p(t) for t in ID_PROSE[2:])), texts) == ["prose", "prose"]
 
 
 def test_the_article_body_wrapper_does_not_lend_its_class_to_paragraphs():

@@ -222,3 +222,58 @@ def test_a_pasted_pair_of_paragraphs_is_still_layout_when_consecutive():
     # sign-up dialogs rendered twice (7 more false flags, 2 on clean pages).
     en = article(EN[0], EN[1], EN[2], "The market opens at five every afternoon.", EN[0], EN[1])
     assert findings(en) == []
+
+
+def _with_roles(art: Article, roles: dict[int, str]) -> Article:
+    from dataclasses import replace
+
+    return replace(art, blocks=tuple(replace(b, role=roles.get(b.index, "prose")) for b in art.blocks))
+
+
+def test_repeats_the_page_structure_explains_are_left_alone_english_and_malay():
+    # A dish in two recipes' lists, a meal on two days of a plan: list entries by
+    # their markup, whatever their words.
+    dish_en = "Crisp lettuce cups with grilled chicken, shredded carrot, cucumber and a squeeze of lime"
+    meal_ms = "Nasi lemak dengan telur rebus, sambal bilis, kacang goreng dan hirisan timun segar"
+    listed = {1: "list_item", 4: "list_item"}
+    assert findings(article(EN[0], dish_en, EN[1], EN[2], dish_en, kinds=listed)) == []
+    assert findings(article(MS[0], meal_ms, MS[1], MS[2], meal_ms, language="ms", kinds=listed)) == []
+    # A caption quoting a body sentence; a related link and an embedded post shown twice.
+    caption = _with_roles(article(EN[0], EN[1], EN[2], EN[1]), {3: "caption"})
+    assert findings(caption) == []
+    furniture = _with_roles(article(MS[0], MS[1], MS[2], MS[1]), {1: "link", 3: "embed"})
+    assert findings(furniture) == []
+
+
+def test_a_prose_paragraph_pasted_into_a_list_or_beside_furniture_is_still_a_repeat():
+    # One copy prose: a paste, not structure (the English dish line pasted as a paragraph).
+    dish_en = "Crisp lettuce cups with grilled chicken, shredded carrot, cucumber and a squeeze of lime."
+    assert findings(article(EN[0], dish_en, EN[1], EN[2], dish_en, kinds={1: "list_item"})) == [
+        ("duplicate_paragraph", "AQ201", 4, dish_en)
+    ]
+    pasted = _with_roles(article(MS[0], MS[1], MS[2], MS[1]), {1: "link"})
+    assert findings(pasted) == [("duplicate_paragraph", "AQ201", 3, MS[1])]
+
+
+def test_lines_of_a_run_of_short_unpunctuated_lines_are_list_entries_english_and_indonesian():
+    sources_en = (
+        "Reuters, Flood barriers tested along the Chao Phraya, March 3, 2024",
+        "Bangkok Post, City hall reviews drainage budget, April 9, 2024",
+        "The Nation, Pumping stations upgraded in six districts, May 2, 2024",
+    )
+    more_en = "Khaosod English, Canal dredging to start before monsoon, June 1, 2024"
+    # A second list of sources lists one of them again, between other entries.
+    art = article(
+        EN[0], EN[1], *sources_en, EN[2], more_en, sources_en[1], more_en.replace("June 1", "June 8")
+    )
+    assert findings(art) == []
+    # The same line pasted among prose paragraphs, once, is a repeat.
+    line_id = "Warga diminta melapor ke posko terdekat bila air kembali naik di permukiman mereka"
+    ID = (
+        "Banjir kembali merendam permukiman di pesisir utara Semarang pada Senin pagi.",
+        "Petugas gabungan membantu mengevakuasi warga lanjut usia ke gedung sekolah.",
+        "Pemerintah kota berjanji memperbaiki tanggul yang jebol dalam satu pekan.",
+    )
+    assert findings(article(ID[0], line_id, ID[1], ID[2], line_id, language="id")) == [
+        ("duplicate_paragraph", "AQ201", 4, line_id)
+    ]

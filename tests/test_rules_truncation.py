@@ -697,10 +697,10 @@ def test_a_quotation_continued_in_the_next_paragraph_is_not_a_cut_indonesian_and
     assert findings(article(ID[0], said_id, ID[1], ID[2], ID[3], language="id")) == [
         ("truncated_text", "AQ501", 1, said_id)
     ]
-    # A comma cut outside any quotation is still one, whatever follows it.
-    assert findings(
-        article(ID[0], said_id, on_id, ID[1], comma_cut, on_lower, ID[2], ID[3], language="id")
-    ) == [("truncated_text", "AQ501", 4, comma_cut)]
+    # A comma cut outside any quotation is still one when a new sentence follows it.
+    assert findings(article(ID[0], said_id, on_id, ID[1], comma_cut, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 4, comma_cut)
+    ]
     said_en = (
         "The governor spoke to reporters outside the flooded school. He said: “We will keep every school "
         "in the district closed until the water has gone down,"
@@ -747,3 +747,38 @@ def test_a_trailing_comma_is_still_a_cut_even_after_a_word_that_often_ends_sente
     assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
         ("truncated_text", "AQ501", 2, cut_id)
     ]
+
+
+def test_a_sentence_the_page_broke_over_two_paragraphs_is_not_a_cut_malay_and_english():
+    # The next paragraph opens in lower case: it carries the sentence on (an ad slot
+    # or a <br> split it), so nothing was cut. A capitalised paragraph after the same
+    # open ending is a new sentence, and the ending stays a cut.
+    broken_ms = (
+        "Jurucakap itu berkata keluarga yang terjejas boleh mendaftar di pejabat daerah, balai raya atau"
+    )
+    carried_ms = "melalui laman sesawang agensi itu sebelum hujung bulan ini."
+    broken_en = "The council said residents could register at the town hall, the library or"
+    carried_en = "online through the council's website before the end of the month."
+    assert findings(article(MS[0], MS[1], broken_ms, carried_ms, MS[2], MS[3], language="ms")) == []
+    assert findings(article(EN[0], EN[1], broken_en, carried_en, EN[2], EN[3])) == []
+    assert findings(article(MS[0], MS[1], broken_ms, MS[2], MS[3], language="ms")) == [
+        ("truncated_text", "AQ501", 2, broken_ms)
+    ]
+    assert findings(article(EN[0], EN[1], broken_en, EN[2], EN[3])) == [
+        ("truncated_text", "AQ501", 2, broken_en)
+    ]
+
+
+def test_a_list_item_opening_the_next_paragraph_does_not_carry_the_sentence_on():
+    # "b.Memperbaiki ..." opens in lower case but is the next entry of a lettered list.
+    cut = "Kerajaan negeri perlu memastikan bekalan makanan sampai ke kampung yang terputus hubungan dan"
+    assert findings(
+        article(
+            MS[0],
+            MS[1],
+            cut,
+            "b.Memperbaiki sistem amaran awal banjir di semua daerah.",
+            MS[2],
+            language="ms",
+        )
+    ) == [("truncated_text", "AQ501", 2, cut)]

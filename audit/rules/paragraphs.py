@@ -13,7 +13,10 @@ kinds of repetition are *not* a pasted paragraph, and are left alone:
   question put to each interviewee, a numbered series ("Photo 2", "Photo 3"), and
   short unpunctuated lines a word apart (entries of a list of sources or specs);
 * a later paragraph that opens with a whole earlier one: a standfirst expanded
-  in the body.
+  in the body;
+* repeats the page's structure explains (see :func:`_structured_repeat`): list or
+  table entries, furniture, a caption quoting the body, and lines of a run of short
+  unpunctuated lines.
 
 A near-duplicate is a paragraph whose word 3-shingles mostly match an earlier
 one, or (a long paragraph with a word or two changed, which breaks up to three
@@ -120,6 +123,39 @@ def _list_entry(text: str, size: int, max_words: int) -> bool:
         and not _SENTENCE_END.search(text)
         and not unpunctuated_script(text)
     )
+
+
+#: Roles of lines that are part of a structure (a list, a table) rather than prose.
+_LIST_ROLES = frozenset({"list_item", "table"})
+#: Page furniture: embedded posts, lines that are wholly a link, widgets.
+_FURNITURE_ROLES = frozenset({"embed", "link", "widget"})
+
+
+def _listed(block: Block) -> bool:
+    return block.kind == "list_item" or block.role in _LIST_ROLES
+
+
+def _structured_repeat(later: Block, earlier: Block) -> bool:
+    """A repeat the page's structure explains, whatever its words: two entries of
+    lists or tables (the same dipper in two recipes, a meal on two days of a plan,
+    a product card in a "more deals" list), two pieces of furniture (a related link,
+    an embedded post shown twice), or a caption restating a body sentence. A pasted
+    paragraph is prose at least once."""
+    if _listed(later) and _listed(earlier):
+        return True
+    if later.role in _FURNITURE_ROLES and earlier.role in _FURNITURE_ROLES:
+        return True
+    return "caption" in (later.role, earlier.role)
+
+
+def _in_line_list(article: Article, block: Block, max_words: int) -> bool:
+    """The block is one of a run of short unpunctuated lines (a list of sources,
+    specs or dishes set as paragraphs): it and a neighbour both are such lines."""
+    if not _list_entry(block.text, len(words(block.text)), max_words):
+        return False
+    position = {b.index: k for k, b in enumerate(article.blocks)}[block.index]
+    neighbours = [article.blocks[k] for k in (position - 1, position + 1) if 0 <= k < len(article.blocks)]
+    return any(b.kind != "heading" and _list_entry(b.text, len(words(b.text)), max_words) for b in neighbours)
 
 
 def _least_jaccard(n_words: int, changed: int) -> float:
@@ -238,6 +274,10 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
             earlier.text, norms[i], norms[j], sizes[i], config
         ):
             continue  # a caption or highlight restating a body sentence
+        if _structured_repeat(later, earlier) or (
+            _in_line_list(article, later, changed_min) and _in_line_list(article, earlier, changed_min)
+        ):
+            continue  # entries of a list, a recipe or a schedule; furniture; a caption quoting the body
         if not exact and _DIGITS.sub("", norms[i]) == _DIGITS.sub("", norms[j]):
             continue  # a numbered series: "Photo 2", "Photo 3"; "8h25 -", "8h40 -"
         if (

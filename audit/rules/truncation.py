@@ -284,7 +284,8 @@ def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
 
 def _reads_as_prose(block: Block) -> bool:
     """The page's HTML does not mark the block as a caption, credit, standfirst,
-    list entry or widget (``audit.roles``); unknown counts as prose. A pull quote
+    list entry, widget, embedded post or a line that is wholly a link
+    (``audit.roles``); unknown counts as prose. A pull quote
     does: it repeats the story's own sentences (see :func:`_excerpt_left_open`)."""
     return block.role in (None, "prose", "pull_quote")
 
@@ -442,6 +443,21 @@ def _quotation_continues(block: Block, following: Block | None) -> bool:
     return continues and _quotation_open_at_end(text)
 
 
+#: A word opening a paragraph, two letters at least: "b.Memperbaiki" opens a list item.
+_OPENING_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _sentence_runs_on(block: Block, following: Block | None) -> bool:
+    """The next paragraph opens in lower case, so it carries this sentence on: the
+    page broke one sentence over two blocks (an inline element, a ``<br>``, an ad
+    slot), which a cut, whose rest is gone, does not leave behind. Only scripts
+    with letter case can show it."""
+    if following is None or following.kind not in ("paragraph", "quote"):
+        return False
+    opening = _OPENING_WORD.match(following.text.lstrip())
+    return opening is not None and opening.group()[0].islower()
+
+
 @register(
     "AQ501",
     "block-ends-mid-sentence",
@@ -464,7 +480,11 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     following = dict(zip((b.index for b in article.blocks), article.blocks[1:], strict=False))
     # A quotation carried on into the next paragraph is open by design, like a
     # closed paragraph: it is neither a cut nor evidence of an unpunctuated page.
-    continued = {b.index for b in open_ended if _quotation_continues(b, following.get(b.index))}
+    continued = {
+        b.index
+        for b in open_ended
+        if _quotation_continues(b, following.get(b.index)) or _sentence_runs_on(b, following.get(b.index))
+    }
 
     def left_open(block: Block) -> bool:
         return block.index not in continued and ends_mid_sentence(block.text)
