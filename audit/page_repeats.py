@@ -117,3 +117,49 @@ def restore_repeats(
         restored.append(block)
         restored.extend([block] * extra.get(index, 0))
     return restored
+
+
+_BODY_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def restore_headline_headings(
+    tree: etree._Element | None, raw: list[tuple[str, str, int | None]], headlines: list[str]
+) -> list[tuple[str, str, int | None]]:
+    """Put back body headings that repeat the headline and that the extraction lost.
+
+    Trafilatura keeps an ``<h2>`` in the body, but when it falls back to its other
+    extractors (readability, jusText) on a page it could not read, headings are
+    dropped: the very copies ``repeated_heading`` (AQ101) looks for. A copy is put
+    back only where the page places it: right before the block its next element
+    became (found exactly once in the extraction), and only when no heading with the
+    same text stands there already."""
+    forms = {_key(h).casefold() for h in headlines if h and _key(h)}
+    if tree is None or not raw or not forms:
+        return raw
+    keys = [_key(text) for _, text, _ in raw]
+    inserts: dict[int, list[tuple[str, str, int | None]]] = {}
+    for node in tree.iter(*_BODY_HEADINGS):
+        text = " ".join(node.text_content().split())
+        if _key(text).casefold() not in forms:
+            continue
+        following = node.getnext()
+        while following is not None and not _key(
+            following.text_content() if isinstance(following.tag, str) else ""
+        ):
+            following = following.getnext()
+        if following is None or not isinstance(following.tag, str):
+            continue
+        at = [i for i, key in enumerate(keys) if key == _key(following.text_content())]
+        if len(at) != 1:
+            continue
+        before = raw[at[0] - 1] if at[0] > 0 else None
+        if before is not None and before[0] == "heading" and _key(before[1]).casefold() in forms:
+            continue  # the extraction kept it
+        inserts.setdefault(at[0], []).append(("heading", text, int(node.tag[1])))
+    if not inserts:
+        return raw
+    restored: list[tuple[str, str, int | None]] = []
+    for index, block in enumerate(raw):
+        restored.extend(inserts.get(index, []))
+        restored.append(block)
+    return restored

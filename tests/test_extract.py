@@ -261,3 +261,46 @@ def test_template_repeats_at_the_edges_and_link_lines_are_not_put_back(layout):
     article = extract_article(_page(layout.format(a=a, b=b, c=c))).article
     texts = [blk.text for blk in article.blocks]
     assert all(texts.count(t) <= 1 for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("headline", "paragraphs"),
+    [
+        (
+            "Harga beras di Jakarta naik menjelang Lebaran",
+            (
+                "Harga beras medium di pasar tradisional Jakarta naik dua ribu rupiah per kilogram pekan ini.",
+                "Pedagang mengatakan pasokan dari Karawang berkurang karena panen mundur dua minggu.",
+                "Pemerintah berjanji menyalurkan beras cadangan ke pasar-pasar induk mulai Senin.",
+            ),
+        ),
+        (
+            "Mahigit limang libong pamilya lumikas sa Marikina",
+            (
+                "Umabot na sa mahigit limang libong pamilya ang lumikas matapos ang malakas na pag-ulan.",
+                "Ayon sa lokal na pamahalaan, itinaas na sa ikatlong alarma ang babala sa ilog.",
+                "Namahagi ng pagkain at kumot ang mga boluntaryo sa mga evacuation center.",
+            ),
+        ),
+    ],
+)
+def test_a_body_heading_repeating_the_headline_that_the_extraction_lost_is_put_back(headline, paragraphs):
+    from lxml import html as lxml_html
+
+    from audit.page_repeats import restore_headline_headings
+
+    a, b, c = paragraphs
+    page = (
+        f"<html><body><h1>{headline}</h1><p>{a}</p><h2>{headline}</h2><p>{b}</p>"
+        f"<h3>Latar belakang</h3><p>{c}</p><aside><h3>{headline}</h3></aside></body></html>"
+    )
+    tree = lxml_html.document_fromstring(page)
+    raw = [("paragraph", a, None), ("paragraph", b, None), ("paragraph", c, None)]
+    # Put back where the page has it (before the block its next element became);
+    # another heading, and a copy with no extracted block after it, are not.
+    assert restore_headline_headings(tree, raw, [headline]) == [raw[0], ("heading", headline, 2), *raw[1:]]
+    # Kept by the extraction: nothing is added.
+    kept = [raw[0], ("heading", headline, 2), *raw[1:]]
+    assert restore_headline_headings(tree, kept, [headline]) == kept
+    # A heading that does not repeat the headline is never added.
+    assert restore_headline_headings(tree, raw, ["Another story altogether"]) == raw
