@@ -262,3 +262,51 @@ def test_link_line_glued_into_a_paragraph_is_the_evidence_not_the_paragraph(
     result = audit_article(article(language, text), ONLY)
     assert [(f.rule, f.severity, f.evidence) for f in result.findings] == [("AQ701", "info", line)]
     assert line in text  # the evidence is exact text of the block
+
+
+def test_a_plea_shown_twice_is_one_boilerplate_finding_not_a_duplicate_english_and_indonesian():
+    from audit.config import load_config
+    from audit.engine import audit_article
+    from audit.model import Article, Block
+
+    both = load_config(override={"rules": {"select": ["AQ2", "AQ7"]}})
+    cases = (
+        (
+            "en",
+            "Follow us on Facebook and Twitter for the latest news and stories from around the region.",
+            (
+                "The city council voted on Tuesday to extend the night market on Walking Street until midnight.",
+                "Stall holders had asked for the change for two years, saying tourists arrive late in the evening.",
+                "Residents living above the market said they would ask the council to limit amplified music.",
+            ),
+        ),
+        (
+            "id",
+            "Ikuti kami di Instagram dan Facebook untuk mendapatkan berita terbaru setiap hari dari daerah.",
+            (
+                "Harga beras medium di pasar tradisional Jakarta naik dua ribu rupiah per kilogram pekan ini.",
+                "Pedagang mengatakan pasokan dari Karawang berkurang karena panen mundur dua minggu.",
+                "Pemerintah berjanji menyalurkan beras cadangan ke pasar-pasar induk mulai Senin.",
+            ),
+        ),
+    )
+    for lang, plea, (a, b, c) in cases:
+        texts = (a, plea, b, c, plea)
+        art = Article(
+            url=None,
+            title="Test",
+            blocks=tuple(Block(i, "paragraph", t, language=lang) for i, t in enumerate(texts)),
+            language=lang,
+        )
+        found = [(f.rule, f.block) for f in audit_article(art, both).findings]
+        assert found == [("AQ702", 1)], (lang, found)
+        assert "shown 2 times" in audit_article(art, both).findings[0].message
+        # A story paragraph shown twice stays a duplicate.
+        texts = (a, b, c, b)
+        art = Article(
+            url=None,
+            title="Test",
+            blocks=tuple(Block(i, "paragraph", t, language=lang) for i, t in enumerate(texts)),
+            language=lang,
+        )
+        assert [(f.rule, f.block) for f in audit_article(art, both).findings] == [("AQ201", 3)]

@@ -115,6 +115,32 @@ def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int 
     return bool(pats.objects and pats.objects.search(body) and _verb_up_front(body, pats, lead_words))
 
 
+def _times_shown(article: Article) -> dict[str, list[int]]:
+    """Each block text (normalised) -> the indexes of the blocks showing it."""
+    shown: dict[str, list[int]] = {}
+    for block in article.blocks:
+        shown.setdefault(normalize(block.text), []).append(block.index)
+    return shown
+
+
+def _first_showing(block: Block, shown: dict[str, list[int]]) -> bool:
+    """Filler the template shows several times is one defect: it is reported at its
+    first showing only (and the duplicate rules leave its copies alone)."""
+    return shown[normalize(block.text)][0] == block.index
+
+
+def _times(block: Block, shown: dict[str, list[int]]) -> str:
+    count = len(shown[normalize(block.text)])
+    return f" (shown {count} times on the page)" if count > 1 else ""
+
+
+def is_plea(text: str) -> bool:
+    """A call to action or a plea to the reader (follow, subscribe, donate), not a
+    'read also' line: boilerplate's business wherever it repeats."""
+    pats = _patterns()
+    return not is_read_also(text, pats) and is_call_to_action(text, pats)
+
+
 @register(
     "AQ701",
     "read-also-line",
@@ -125,14 +151,15 @@ def is_call_to_action(text: str, pats: _Patterns | None = None, lead_words: int 
 def read_also_line(article: Article, config: AuditConfig) -> Iterator[Flag]:
     max_words = int(config.threshold(FAMILY, "max_words", 30))
     pats = _patterns()
+    shown = _times_shown(article)
     for block in article.blocks:
         if block.kind == "table":
             continue
         if _word_count(block.text) <= max_words:
-            if is_read_also(block.text, pats):
+            if is_read_also(block.text, pats) and _first_showing(block, shown):
                 yield Flag(
                     evidence=block.text,
-                    message="A 'read also' link line is filler, not part of the story",
+                    message="A 'read also' link line is filler, not part of the story" + _times(block, shown),
                     block=block.index,
                 )
             continue
@@ -159,14 +186,16 @@ def call_to_action(article: Article, config: AuditConfig) -> Iterator[Flag]:
     max_words = int(config.threshold(FAMILY, "max_words", 30))
     lead = int(config.threshold(FAMILY, "cta_lead_words", 1))
     pats = _patterns()
+    shown = _times_shown(article)
     for block in article.blocks:
         if block.kind == "table" or is_read_also(block.text, pats):
             continue
         if _word_count(block.text) <= max_words:
-            if is_call_to_action(block.text, pats, lead):
+            if is_call_to_action(block.text, pats, lead) and _first_showing(block, shown):
                 yield Flag(
                     evidence=block.text,
-                    message="A call to action asks the reader to follow or subscribe; it is filler, not news",
+                    message="A call to action asks the reader to follow or subscribe; it is filler, not news"
+                    + _times(block, shown),
                     block=block.index,
                 )
             continue

@@ -37,6 +37,7 @@ from functools import lru_cache
 from audit.config import AuditConfig
 from audit.model import Article, Block
 from audit.registry import Flag, register, shared_pass
+from audit.rules.boilerplate import is_plea
 from audit.similarity import changed_words, char_ngrams, jaccard, word_shingles
 from audit.text import normalize, unpunctuated_script, words
 
@@ -270,6 +271,8 @@ def _find_repeats(article: Article, config: AuditConfig) -> list[Repeat]:
         later, earlier = blocks[j], blocks[i]
         if j in in_run or copies[norms[j]] > max_copies or _question(later.text, config):
             continue
+        if is_plea(later.text):
+            continue  # a plea shown twice is one boilerplate finding (AQ702), not a duplicate
         if _closed(later.text) != _closed(earlier.text) and not _completes_cut_copy(
             earlier.text, norms[i], norms[j], sizes[i], config
         ):
