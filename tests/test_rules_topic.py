@@ -311,3 +311,23 @@ def test_thai_paragraph_from_another_story_is_flagged():
 
 def test_coherent_thai_article_is_left_alone():
     assert findings(article(TH_HEADLINE, *TH, language="th")) == []
+
+
+def test_a_list_set_as_one_paragraph_is_not_judged_english_and_indonesian():
+    # The same stranger text set as a bulleted list is a widget's list, not a story paragraph.
+    en_list = "- " + EN_PASTED.replace(", ", " - ", 2)
+    id_list = "• " + ID_PASTED.replace(", ", " • ", 2)
+    assert findings(article(EN_HEADLINE, *EN[:3], en_list, *EN[3:])) == []
+    assert findings(article(ID_HEADLINE, *ID[:3], id_list, *ID[3:], language="id")) == []
+    # Without the bullets the same text is flagged.
+    assert [f[2] for f in findings(article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:]))] == [3]
+
+
+def test_a_quotation_in_another_script_is_not_another_story_malay_and_english():
+    # A verse quoted in Arabic script in a Malay report, a Thai sign quoted in an English one:
+    # another script is language_mixing's business or a quotation, never a pasted story.
+    verse = "وَتَمَّتْ كَلِمَتُ رَبِّكَ صِدْقًا وَعَدْلًا لَا مُبَدِّلَ لِكَلِمَاتِهِ وَهُوَ السَّمِيعُ الْعَلِيمُ فِي كُلِّ شَيْءٍ"
+    sign = "ประกาศ ห้ามจอดรถบริเวณหน้าท่าเรือ ตั้งแต่เวลาหกโมงเช้าถึงเที่ยงคืน ฝ่าฝืนปรับห้าร้อยบาท ตามข้อบังคับของกรมเจ้าท่า"
+    ms = tuple(t.replace("Penang", "Pulau Pinang") for t in ID)
+    assert findings(article(ID_HEADLINE, *ms[:3], verse, *ms[3:], language="ms")) == []
+    assert findings(article(EN_HEADLINE, *EN[:3], sign, *EN[3:])) == []

@@ -31,7 +31,7 @@ from audit.registry import Flag, register
 from audit.rules.boilerplate import is_call_to_action, is_read_also
 from audit.rules.language import UnsureBlockLimits, settled_language, unsure_block_language
 from audit.rules.truncation import ends_mid_sentence
-from audit.text import unpunctuated_script, words
+from audit.text import dominant_script, unpunctuated_script, words
 
 #: "JICA - 1 Juli, ...", "JAKARTA - 1 July, ...", "REUTERS - 3 March, ...": a
 #: dateline of its own in the middle of an article.
@@ -79,13 +79,25 @@ def _credit_list(text: str) -> bool:
     return len(tokens) >= 6 and sum(1 for t in tokens if t[0].isupper()) / len(tokens) >= 0.6
 
 
+_BULLETED = re.compile(r"\s*[-•*▪►]\s")
+
+
 def _judged(
-    block: Block, article: Article, config: AuditConfig, unsure: UnsureBlockLimits, settled: bool
+    block: Block,
+    article: Article,
+    config: AuditConfig,
+    unsure: UnsureBlockLimits,
+    settled: bool,
+    script: str | None = None,
 ) -> bool:
-    """Paragraphs of prose in the article's language; ``unsure`` and ``settled``
-    judge blocks langdetect was unsure of as AQ601 does."""
+    """Paragraphs of prose in the article's language and script; ``unsure`` and
+    ``settled`` judge blocks langdetect was unsure of as AQ601 does."""
     if block.kind not in ("paragraph", "quote"):
         return False
+    if _BULLETED.match(block.text):
+        return False  # a list set as one paragraph ("- Stream on ...: ... - Read on ...")
+    if script is not None and dominant_script(block.text) != script:
+        return False  # a verse quoted in Arabic script in a Malay article: another script, not another story
     if block.language and article.language and family(block.language) != family(article.language):
         return False  # another language is language_mixing, not off-topic
     if block.language is None and unsure_block_language(block, article, unsure, settled=settled) is not None:
@@ -215,7 +227,8 @@ def _reason(sig: dict[str, float]) -> str:
 )
 def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]:
     unsure, settled = UnsureBlockLimits.from_config(config), settled_language(article)
-    paras = [b for b in article.blocks if _judged(b, article, config, unsure, settled)]
+    script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
+    paras = [b for b in article.blocks if _judged(b, article, config, unsure, settled, script)]
     if len(paras) < config.threshold("topic", "min_paragraphs", 3):
         return
     weights = {**DEFAULT_WEIGHTS, **config.threshold("topic", "weights", {})}
