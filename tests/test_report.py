@@ -206,7 +206,28 @@ def test_highlight_marks_every_occurrence_and_merges_overlaps() -> None:
         Segment("!"),
     ]
     assert highlight("abcdef", ["bcd", "cde"]) == [Segment("a"), Segment("bcde", True), Segment("f")]
-    assert highlight("no match here", ["absent", ""]) == [Segment("no match here")]
+    assert highlight("no finding here", []) == [Segment("no finding here")]
+
+
+def test_highlight_marks_the_evidence_span_not_the_block() -> None:
+    text = "The committee met. Spending will rise by 40 percent. Members moved on."
+    sentence = "Spending will rise by 40 percent."
+    assert highlight(text, [sentence]) == [
+        Segment("The committee met. "),
+        Segment(sentence, True),
+        Segment(" Members moved on."),
+    ]
+    # found once whitespace is normalised: the original characters are marked
+    spaced = "The committee met.  Spending will\nrise by 40 percent. Members moved on."
+    assert highlight(spaced, [sentence]) == [
+        Segment("The committee met.  "),
+        Segment("Spending will\nrise by 40 percent.", True),
+        Segment(" Members moved on."),
+    ]
+    assert highlight(text, ["  Spending   will rise\tby 40 percent. "])[1] == Segment(sentence, True)
+    # not found at all (or no evidence): the whole block is marked, flagged as a fallback
+    assert highlight(text, ["absent"]) == [Segment(text, True, whole=True)]
+    assert highlight(text, [""]) == [Segment(text, True, whole=True)]
 
 
 def test_json_island_cannot_close_its_script() -> None:

@@ -32,6 +32,10 @@ REPORT_NAME = "report.html"
 #: first), so a 20,000-page crawl still gives a report a browser opens quickly; every
 #: article keeps its table row, and articles.jsonl has all the text.
 MAX_TEXT_ARTICLES = 2000
+#: Failures per page of the failures table: the first page is in the HTML, the script
+#: pages through the rest (all of them travel in the JSON island), so a run with 10,000
+#: failures keeps one page of rows in the document.
+FAILURE_PAGE = 100
 
 
 def _asset(name: str) -> str:
@@ -92,6 +96,9 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
     with_text = {number for number, _ in chosen}
     articles = [article_view(n, record if n in with_text else table_row(record)) for n, record in numbered]
     s = summary(run)
+    failures = [
+        {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
+    ]
     js = _asset("report.js")
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
     data = {
@@ -107,9 +114,24 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
                 "types": a.types,
                 "rules": sorted({str(f.get("rule")) for f in a.findings if f.get("rule")}),
                 "severities": sorted({str(f.get("severity")) for f in a.findings if f.get("severity")}),
+                "text": a.number in with_text,
             }
             for a in articles
         ],
+        # one compact row per failure; the script shows a page of them at a time
+        "failures": [
+            [
+                f["url"],
+                1 if f["href"] else 0,
+                str(f["record"].get("stage") or "—"),
+                str(f["record"].get("reason") or "unknown"),
+                str(f["record"].get("detail") or ""),
+                "" if f["record"].get("http_status") is None else str(f["record"].get("http_status")),
+                str(f["record"].get("at") or ""),
+            ]
+            for f in failures
+        ],
+        "failure_page": FAILURE_PAGE,
     }
     options = {
         "sites": sorted({d["site"] for d in data["articles"]} - {""}),
@@ -118,9 +140,6 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
         "rules": sorted({r for d in data["articles"] for r in d["rules"]}),
         "severities": sorted({v for d in data["articles"] for v in d["severities"]}),
     }
-    failures = [
-        {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
-    ]
     rejects = [_reject_view(r) for r in run.rejects]
     return (
         template_env()
@@ -131,7 +150,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
             chart=_chart(s["histogram"]),
             articles=articles,
             with_text=with_text,
-            failures=failures,
+            failures=failures[:FAILURE_PAGE],
+            failure_page=FAILURE_PAGE,
             rejects=rejects,
             options=options,
             css=Markup(_asset("report.css")),
