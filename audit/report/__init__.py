@@ -12,6 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -26,6 +29,8 @@ from audit.report.rundir import RunData, load_run, table_row, text_priority
 from audit.report.view import article_view, safe_href, summary
 
 __all__ = ["build_report", "render_report", "json_island", "template_env"]
+
+logger = logging.getLogger(__name__)
 
 REPORT_NAME = "report.html"
 #: Full text is embedded for at most this many articles (flagged and lowest-scoring
@@ -84,17 +89,43 @@ def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
     return {"width": width, "height": height, "base": base, "bars": bars}
 
 
-def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> str:
+def render_report(
+    run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES, review_db: Path | None = None
+) -> str:
     """Render a loaded run as one HTML document."""
-    return "".join(_render_chunks(run, max_text_articles))
+    return "".join(_render_chunks(run, max_text_articles, review_db))
 
 
-def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
+def _decisions(articles: list[Any], review_db: Path | None) -> tuple[dict[int, Any], dict[str, Any] | None]:
+    """Editors' decisions from the review store, by ``id()`` of each finding shown, and
+    what the report says about the store (``None`` when it was not asked for)."""
+    if review_db is None:
+        return {}, None
+    from audit.review.keys import finding_keys
+    from audit.review.store import read_decisions
+
+    keyed = [
+        (f, k)
+        for a in articles
+        for f, k in zip(a.record.get("findings") or [], finding_keys(a.record), strict=True)
+    ]
+    try:
+        found = read_decisions(review_db, [k for _, k in keyed])
+    except (sqlite3.Error, OSError) as exc:
+        logger.warning("review decisions not shown: cannot read %s: %s", review_db, exc)
+        return {}, {"path": str(review_db), "error": str(exc)}
+    by_finding = {id(f): found[k] for f, k in keyed if k in found}
+    counts = Counter(d.decision for d in by_finding.values())
+    return by_finding, {"path": str(review_db), "exists": Path(review_db).is_file(), "counts": counts}
+
+
+def _render_chunks(run: RunData, max_text_articles: int, review_db: Path | None = None) -> Iterator[str]:
     """The report as a stream of text chunks, so a huge run is never one big string."""
     numbered = list(enumerate(run.articles, start=1))
     chosen = sorted(numbered, key=lambda item: text_priority(item[1], item[0]))[: max(0, max_text_articles)]
     with_text = {number for number, _ in chosen}
     articles = [article_view(n, record if n in with_text else table_row(record)) for n, record in numbered]
+    decided, review = _decisions([a for a in articles if a.number in with_text], review_db)
     s = summary(run)
     failures = [
         {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
@@ -159,6 +190,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
             script_hash=script_hash,
             data_json=json_island(data),
             generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            decision_of=lambda finding: decided.get(id(finding)),
+            review=review,
         )
     )
 
@@ -171,17 +204,21 @@ def _reject_view(reject: dict[str, Any]) -> dict[str, Any]:
     return {"url": str(record.get("url") or ""), "errors": [str(e) for e in errors]}
 
 
-def build_report(run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES) -> Path:
+def build_report(
+    run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES, review_db: Path | None = None
+) -> Path:
     """Write ``report.html`` into ``run_dir`` and return its path.
 
-    Written to a temporary file and renamed, so a reader never sees half a report.
+    With ``review_db`` (the review server's store), each finding shows the editors'
+    decision on it, if any. Written to a temporary file and renamed, so a reader never
+    sees half a report.
     """
     run_dir = Path(run_dir)
     run = load_run(run_dir, keep_text=max(0, max_text_articles))
     target = run_dir / REPORT_NAME
     tmp = target.with_suffix(".html.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        for chunk in _render_chunks(run, max_text_articles):
+        for chunk in _render_chunks(run, max_text_articles, review_db):
             handle.write(chunk)
     tmp.replace(target)
     return target
