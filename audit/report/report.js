@@ -117,7 +117,7 @@
     row.parentNode.insertBefore(detail, row.nextSibling);
     openNumber = number;
     updateNav();
-    detail.scrollIntoView({ block: "start" });
+    row.scrollIntoView({ block: "start" });  // its own row on top, the article below it
     return true;
   }
 
