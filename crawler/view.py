@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 VIEW_DIRNAME = "latest"
 VIEW_META = "view.json"
+#: The review server's decision store, by default beside the runs (``newsaudit serve``).
+REVIEW_DB = "review.sqlite3"
 #: Runs shown in the trend table.
 TREND_RUNS = 30
 
@@ -109,8 +111,12 @@ def build_view(
     page_size: int = DEFAULT_PAGE_SIZE,
     report: bool = True,
     home_page_url: str | None = None,
+    review_db: Path | None = None,
 ) -> Path:
     """Write and publish the view of ``site``; returns the ``latest/<site>`` link.
+
+    Its report shows the editors' decisions from ``review_db`` (default
+    ``OUTPUT_DIR/review.sqlite3``, the review server's store) beside each finding.
 
     Raises :class:`ViewError` (the old view intact, no temporary directory left)."""
     output_dir = Path(output_dir)
@@ -135,7 +141,8 @@ def build_view(
     try:
         tmp.mkdir()
         base = (base_url or default_base_url(output_dir, site)).rstrip("/") + "/"
-        _write_view(tmp, site, last, records, missing, rows, base, page_size, report, home_page_url)
+        review = Path(review_db) if review_db is not None else output_dir / REVIEW_DB
+        _write_view(tmp, site, last, records, missing, rows, base, page_size, report, home_page_url, review)
         shutil.rmtree(version, ignore_errors=True)
         os.rename(tmp, version)
     except Exception as exc:
@@ -177,6 +184,7 @@ def _write_view(
     page_size: int,
     report: bool,
     home_page_url: str | None,
+    review_db: Path,
 ) -> None:
     run_dir = Path(last["run_dir"])
     run_meta: dict[str, Any] = {}
@@ -213,7 +221,7 @@ def _write_view(
     if report:
         from audit.report import build_report
 
-        build_report(target)
+        build_report(target, review_db=review_db)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,11 +232,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", help="where the view is published (default: its file:// URL)")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--home-page-url", help="the site's home page, for the feed")
+    parser.add_argument(
+        "--review-db",
+        type=Path,
+        help=f"editors' decisions shown in the report (default OUTPUT_DIR/{REVIEW_DB})",
+    )
     args = parser.parse_args(argv)
     try:
         link = build_view(
             args.output_dir, args.site, state_path=args.state, base_url=args.base_url,
-            page_size=args.page_size, home_page_url=args.home_page_url,
+            page_size=args.page_size, home_page_url=args.home_page_url, review_db=args.review_db,
         )  # fmt: skip
     except (ViewError, OSError) as exc:
         print(f"newsaudit view: {exc}", file=sys.stderr)

@@ -26,8 +26,15 @@ PAGES: dict[str, tuple[str, str]] = {
 }
 
 
+#: pages kept out of the default run (its tests count its four articles)
+EXTRA_PAGES: dict[str, tuple[str, str]] = {
+    # an unsourced percentage: the evidence is one sentence inside a three-sentence paragraph
+    "en-budget.html": ("harbour-times", "https://harbour.example/news/harbour-budget"),
+}
+
+
 def audited_record(name: str, run_id: str = "run-test") -> dict[str, Any]:
-    site, url = PAGES[name]
+    site, url = {**PAGES, **EXTRA_PAGES}[name]
     extraction = extract_article((FIXTURES / name).read_bytes(), url=None, source=name)
     assert extraction.article is not None, extraction.failure
     result = audit_article(extraction.article)

@@ -248,3 +248,165 @@ def test_review_decisions_survive_reload_and_restart_then_eval(page, run_dir: Pa
     from test_review import assert_eval_scores
 
     assert_eval_scores(json.loads(done.stdout))
+
+
+def test_the_highlight_marks_the_evidence_sentence_not_the_block(page, tmp_path: Path) -> None:
+    run = make_run(tmp_path, names=["en-budget.html", "en-council.html"])
+    build_report(run)
+    record = load_run(run).articles[0]
+    finding = next(f for f in record["findings"] if f["type"] == "unsourced_statistic")
+    block_text = next(b["text"] for b in record["blocks"] if b["index"] == finding["block"])
+    assert finding["evidence"] in block_text and len(finding["evidence"]) < len(block_text)
+    page.goto(run.joinpath("report.html").as_uri() + "#article-1")
+    block = page.locator(f"#article-1 .block[data-block='{finding['block']}']")
+    marks = block.locator("mark")
+    assert marks.all_text_contents() == [finding["evidence"]]
+    assert marks.first.is_visible() and block.locator("mark.whole-block").count() == 0
+    # the mark is a part of the block, the sentences around it are not marked
+    assert block.evaluate("b => b.textContent").strip().endswith("promenade.")
+    mark_box, block_box = marks.first.bounding_box(), block.bounding_box()
+    assert mark_box["width"] * mark_box["height"] < block_box["width"] * block_box["height"] / 2
+    # the block itself is not painted: only the mark carries a background
+    assert block.evaluate("b => getComputedStyle(b).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert marks.first.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+
+def test_evidence_not_found_verbatim_marks_the_whole_block(page, tmp_path: Path) -> None:
+    run = make_run(tmp_path, names=["en-budget.html"])
+    lines = (run / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    i = next(i for i, f in enumerate(record["findings"]) if f["type"] == "unsourced_statistic")
+    sentence = record["findings"][i]["evidence"]
+    # a spaced-out copy of the sentence is still found; a paraphrase is not
+    record["findings"][i]["evidence"] = sentence.replace(" ", "\n  ")
+    record["findings"].append(dict(record["findings"][i], evidence="rises forty per cent", block=3))
+    (run / "articles.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build_report(run)
+    page.goto(run.joinpath("report.html").as_uri() + "#article-1")
+    spaced = page.locator(f"#article-1 .block[data-block='{record['findings'][i]['block']}'] mark")
+    assert spaced.all_text_contents() == [sentence]
+    whole = page.locator("#article-1 .block[data-block='3'] mark")
+    assert whole.count() == 1 and "whole-block" in whole.get_attribute("class")
+    block_text = next(b["text"] for b in record["blocks"] if b["index"] == 3)
+    assert whole.text_content() == block_text
+
+
+def many_failures(root: Path, n: int) -> Path:
+    """A run with a few articles and ``n`` generated failures under four reasons."""
+    run = make_run(root)
+    reasons = ["http_404", "timeout", "no_text", "http_500"]
+    with (run / "failures.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            reason = reasons[i % 7 % 4]
+            fh.write(
+                json.dumps(
+                    {"url": f"https://warta.example/gone/{i:05d}", "reason": reason, "stage": "fetch",
+                     "detail": f"failure {i}", "site": "warta-pantura", "run_id": "run-test"}
+                )
+                + "\n"
+            )  # fmt: skip
+    build_report(run)
+    return run
+
+
+def test_ten_thousand_failures_are_paged(page, tmp_path: Path) -> None:
+    n = 10_000
+    run = many_failures(tmp_path, n)
+    reasons = [json.loads(x)["reason"] for x in (run / "failures.jsonl").read_text().splitlines()]
+    page.goto((run / "report.html").as_uri())
+    rows = page.locator("#failures-table tbody tr")
+    assert rows.count() == 100  # one page in the document, not 10,000 rows
+    count = page.locator("#failures-count")
+    assert count.text_content() == f"1–100 of {n} · page 1 of 100"
+    assert rows.first.locator("td").first.text_content() == "https://warta.example/gone/00000"
+    assert page.locator("#ff-prev").is_disabled()
+    page.click("#ff-next")
+    assert rows.count() == 100
+    assert rows.first.locator("td").first.text_content() == "https://warta.example/gone/00100"
+    assert count.text_content() == f"101–200 of {n} · page 2 of 100"
+    page.click("#ff-prev")
+    assert rows.first.locator("td").first.text_content() == "https://warta.example/gone/00000"
+    # filter by reason: the count says how many match, paging restarts
+    timeouts = reasons.count("timeout")
+    page.select_option("#ff-reason", "timeout")
+    assert count.text_content().startswith(f"1–100 of {timeouts} matching ({n} in all)")
+    assert set(page.locator("#failures-table tbody tr td:nth-child(3)").all_text_contents()) == {"timeout"}
+    # clicking a reason in the summary groups on it too (and again clears it)
+    page.locator("#failure-reasons button[data-reason='no_text']").click()
+    assert page.locator("#ff-reason").input_value() == "no_text"
+    assert set(page.locator("#failures-table tbody tr td:nth-child(3)").all_text_contents()) == {"no_text"}
+    last_page = -(-reasons.count("no_text") // 100)
+    for _ in range(last_page - 1):
+        page.click("#ff-next")
+    assert page.locator("#ff-next").is_disabled()
+    assert rows.count() == reasons.count("no_text") - 100 * (last_page - 1)
+    page.locator("#failure-reasons button[data-reason='no_text']").click()
+    assert page.locator("#ff-reason").input_value() == ""
+    page.fill("#ff-url", "gone/0999")
+    assert rows.count() == 10 and count.text_content().startswith("1–10 of 10 matching")
+    links = page.locator("#failures-table tbody tr a")
+    assert links.count() == 10 and links.first.get_attribute("href").startswith("https://warta.example/")
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+
+
+def row_order(page) -> list[int]:
+    """Article numbers in the table's current order."""
+    ids = page.locator("#articles-table tbody tr[data-id]").evaluate_all(
+        "rows => rows.map(r => r.getAttribute('data-id'))"
+    )
+    return [int(x) for x in ids]
+
+
+def test_the_article_opens_beside_its_row_with_next_and_previous_flagged(page, run_dir: Path) -> None:
+    records = load_run(run_dir).articles
+    page.goto((run_dir / "report.html").as_uri())
+    order = row_order(page)
+    flagged = [n for n in order if records[n - 1]["findings"]]
+    assert len(flagged) >= 3 and len(flagged) < len(order)
+    first = flagged[0]
+    page.locator(f"#articles-table tbody tr[data-id='{first}'] a.open-article").click()
+    # in place: the article sits in the row right below its own row, inside the table
+    below = page.locator(f"#articles-table tbody tr[data-id='{first}'] + tr.detail #article-{first}")
+    assert below.is_visible()
+    assert page.locator("#flagged-pos").text_content() == f"flagged 1 of {len(flagged)}"
+    assert page.locator("#prev-flagged").is_disabled()
+
+    def opened() -> list[int]:
+        return [int(x.split("-")[1]) for x in page.locator("article.article:visible").evaluate_all(
+            "els => els.map(e => e.id)")]  # fmt: skip
+
+    page.click("#next-flagged")
+    assert opened() == [flagged[1]]
+    assert page.locator(f"tr[data-id='{flagged[1]}'] + tr.detail #article-{flagged[1]}").is_visible()
+    page.keyboard.press("n")
+    assert opened() == [flagged[2]]
+    page.keyboard.press("p")
+    assert opened() == [flagged[1]]
+    page.keyboard.press("Escape")
+    assert opened() == [] and page.locator("tr.detail").count() == 0
+
+    # the navigation follows the table's sort ...
+    page.click("th button[data-sort='title']")
+    by_title = [n for n in row_order(page) if records[n - 1]["findings"]]
+    assert by_title != flagged  # the sort changed the order the buttons follow
+    page.keyboard.press("n")
+    assert opened() == [by_title[0]]
+    page.click("#next-flagged")
+    assert opened() == [by_title[1]]
+    # ... and its filter: with one defect type, only its articles are visited
+    page.keyboard.press("Escape")
+    page.select_option("#f-type", "repeated_heading")
+    with_type = [
+        n for n in by_title if any(f["type"] == "repeated_heading" for f in records[n - 1]["findings"])
+    ]
+    assert 0 < len(with_type) < len(flagged)
+    page.keyboard.press("n")
+    seen = [opened()[0]]
+    while not page.locator("#next-flagged").is_disabled():
+        page.click("#next-flagged")
+        seen.append(opened()[0])
+    assert seen == with_type
+    assert page.locator("#flagged-pos").text_content() == f"flagged {len(with_type)} of {len(with_type)}"
+    page.click("#close-article")
+    assert opened() == []
+    assert all(url.startswith("file://") for url in page.requests), page.requests

@@ -206,7 +206,28 @@ def test_highlight_marks_every_occurrence_and_merges_overlaps() -> None:
         Segment("!"),
     ]
     assert highlight("abcdef", ["bcd", "cde"]) == [Segment("a"), Segment("bcde", True), Segment("f")]
-    assert highlight("no match here", ["absent", ""]) == [Segment("no match here")]
+    assert highlight("no finding here", []) == [Segment("no finding here")]
+
+
+def test_highlight_marks_the_evidence_span_not_the_block() -> None:
+    text = "The committee met. Spending will rise by 40 percent. Members moved on."
+    sentence = "Spending will rise by 40 percent."
+    assert highlight(text, [sentence]) == [
+        Segment("The committee met. "),
+        Segment(sentence, True),
+        Segment(" Members moved on."),
+    ]
+    # found once whitespace is normalised: the original characters are marked
+    spaced = "The committee met.  Spending will\nrise by 40 percent. Members moved on."
+    assert highlight(spaced, [sentence]) == [
+        Segment("The committee met.  "),
+        Segment("Spending will\nrise by 40 percent.", True),
+        Segment(" Members moved on."),
+    ]
+    assert highlight(text, ["  Spending   will rise\tby 40 percent. "])[1] == Segment(sentence, True)
+    # not found at all (or no evidence): the whole block is marked, flagged as a fallback
+    assert highlight(text, ["absent"]) == [Segment(text, True, whole=True)]
+    assert highlight(text, [""]) == [Segment(text, True, whole=True)]
 
 
 def test_json_island_cannot_close_its_script() -> None:
@@ -280,3 +301,27 @@ def test_cards_of_a_crawl_use_its_run_json_counts_and_names(tmp_path: Path) -> N
         12, 1, 5, 2, 1, 2,
     ]  # fmt: skip
     assert "2 of 9 article URLs failed" in page.get_element_by_id("health").text_content()
+
+
+def test_report_shows_review_decisions_and_survives_a_bad_store(run_dir: Path, tmp_path: Path) -> None:
+    from audit.review.store import DecisionStore
+
+    records = load_run(run_dir).articles
+    number, record = next((n, r) for n, r in enumerate(records, start=1) if len(r["findings"]) >= 2)
+    db = tmp_path / "review.sqlite3"
+    DecisionStore(db).decide(record, 1, "dismissed", "house style")
+    page = lxml_html.fromstring(build_report(run_dir, review_db=db).read_bytes())
+    items = page.get_element_by_id(f"article-{number}").find_class("finding")
+    assert [[d.text_content() for d in li.find_class("decision")] for li in items][:2] == [[], ["dismissed"]]
+    assert items[1].find_class("note")[0].text_content() == "house style"
+    assert "0 confirmed, 1 dismissed" in page.get_element_by_id("review-note").text_content()
+    # without a store, nothing is claimed; a damaged store is named, and the report is still written
+    assert not lxml_html.fromstring(build_report(run_dir).read_bytes()).find_class("decision")
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database at all" * 100)
+    page = lxml_html.fromstring(build_report(run_dir, review_db=bad).read_bytes())
+    assert "could not be read" in page.get_element_by_id("review-note").text_content()
+    assert not page.find_class("decision")
+    assert not (tmp_path / "missing.sqlite3").exists()
+    build_report(run_dir, review_db=tmp_path / "missing.sqlite3")
+    assert not (tmp_path / "missing.sqlite3").exists()  # read-only: never created

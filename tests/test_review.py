@@ -308,3 +308,129 @@ def test_run_page_filters_by_type_and_undecided(run_dir: Path, db: Path) -> None
         "?type=repeated_heading&undecided=1"
     )
     assert listed("?type=no_such_type") == []
+
+
+def form_token(c, path: str) -> str:
+    page = lxml_html.fromstring(c.get(path).data)
+    tokens = set(page.xpath("//form[@class='decide']/input[@name='csrf_token']/@value"))
+    assert len(tokens) == 1
+    return tokens.pop()
+
+
+def test_an_open_tab_still_posts_after_a_restart(run_dir: Path, db: Path, tmp_path: Path) -> None:
+    """The token is derived from a secret kept beside the store (0600, created once), so a
+    form rendered before a restart is accepted after it and its note is saved."""
+    n = article_number(run_dir, "id-banjir.html")
+    before = create_app([run_dir], db, output_root=None).test_client()
+    token = form_token(before, f"/runs/run-test/articles/{n}")
+    secret = db.with_suffix(".secret")
+    assert secret.is_file() and oct(secret.stat().st_mode & 0o777) == "0o600"
+    kept = secret.read_bytes()
+
+    after = create_app([run_dir], db, output_root=None).test_client()  # the restarted server
+    assert secret.read_bytes() == kept
+    note = "typed before the restart"
+    data = {"decision": "confirmed", "note": note, "csrf_token": token}
+    r = after.post(f"/runs/run-test/articles/{n}/findings/{RH0}", data=data)
+    assert r.status_code == 303
+    assert decisions_on_page(after, "run-test", n)[RH0] == ("confirmed", note)
+    assert form_token(after, f"/runs/run-test/articles/{n}") == token
+
+    # another store has another secret: its token is refused here
+    other = create_app([run_dir], tmp_path / "other" / "review.sqlite3", output_root=None).test_client()
+    foreign = form_token(other, f"/runs/run-test/articles/{n}")
+    assert foreign != token
+    r = after.post(f"/runs/run-test/articles/{n}/findings/{RH1}", data={**data, "csrf_token": foreign})
+    assert r.status_code == 403
+
+
+def test_a_loose_or_damaged_secret_file_is_repaired(db: Path) -> None:
+    from audit.review.secret import load_or_create_secret
+
+    path = db.with_suffix(".secret")
+    first = load_or_create_secret(path)
+    path.chmod(0o644)
+    assert load_or_create_secret(path) == first and path.stat().st_mode & 0o077 == 0
+    path.write_text("short\n", encoding="ascii")
+    fresh = load_or_create_secret(path)
+    assert fresh != first and len(fresh) == 64 and load_or_create_secret(path) == fresh
+
+
+def big_run(root: Path, copies: int) -> Path:
+    """A run of ``copies`` x the four fixtures, each copy at its own URL."""
+    run = root / "run-big"
+    run.mkdir(parents=True)
+    base = [audited_record(name, "run-big") for name in PAGES]
+    with (run / "articles.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(copies):
+            for r in base:
+                fh.write(
+                    json.dumps(dict(r, url=f"{r['url']}/{i}", headline=f"copy {i}: {r['headline']}")) + "\n"
+                )
+    (run / "run.json").write_text(json.dumps({"run_id": "run-big"}), encoding="utf-8")
+    return run
+
+
+def test_a_large_run_is_paged(tmp_path: Path, db: Path) -> None:
+    run = big_run(tmp_path, 30)  # 120 articles
+    c = create_app([run], db, output_root=None, token=TOKEN).test_client()
+
+    def page(query: str):
+        return lxml_html.fromstring(c.get(f"/runs/run-big{query}").data)
+
+    def numbers(doc) -> list[int]:
+        return [int(x) for x in doc.xpath("//table[@id='articles-table']/tbody/tr/td[1]/text()")]
+
+    first = page("")
+    assert numbers(first) == list(range(1, 51))
+    assert first.get_element_by_id("page-of").text_content() == "page 1 of 3"
+    assert first.get_element_by_id("shown-count").text_content().startswith("1–50 of 120 matching")
+    assert not first.find_class("prev-page")
+    following = first.find_class("next-page")[0].get("href")
+    second = page(following.split("/runs/run-big", 1)[1])
+    assert numbers(second) == list(range(51, 101))
+    assert numbers(page("?page=3")) == list(range(101, 121))
+    assert numbers(page("?page=99")) == list(range(101, 121))  # past the end: the last page
+    assert numbers(page("?page=zero")) == list(range(1, 51))
+    # a filter is paged too, and the page links keep it
+    heading = page("?type=repeated_heading")  # 2 of every 4 articles
+    assert heading.get_element_by_id("page-of").text_content() == "page 1 of 2"
+    link = heading.find_class("next-page")[0].get("href")
+    assert "type=repeated_heading" in link and "page=2" in link
+    assert len(numbers(page(link.split("/runs/run-big", 1)[1]))) == 10
+
+
+def test_next_goes_to_the_next_undecided_finding_across_articles(run_dir: Path, db: Path) -> None:
+    c = client([run_dir], db)
+    records = [json.loads(x) for x in (run_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    order = [(n, i) for n, r in enumerate(records, start=1) for i in range(len(r["findings"]))]
+    assert len({n for n, _ in order}) >= 2 and len(order) >= 4
+
+    def follow(query: str) -> str:
+        r = c.get(f"/runs/run-test/next{query}")
+        assert r.status_code == 303
+        return r.headers["Location"]
+
+    def at(n: int, i: int) -> str:
+        return f"/runs/run-test/articles/{n}#finding-{i}"
+
+    assert follow("").endswith(at(*order[0]))
+    # decide the second and third findings: next after the first skips them
+    for n, i in order[1:3]:
+        assert decide(c, "run-test", n, i, "dismissed").status_code == 303
+    assert follow(f"?from={order[0][0]}&after={order[0][1]}").endswith(at(*order[3]))
+    # from the last finding it wraps round to the first undecided one
+    last_n, last_i = order[-1]
+    assert follow(f"?from={last_n}&after={last_i}").endswith(at(*order[0]))
+    # the article page's "next" link skips the rest of its article's decided findings too
+    n = order[0][0]
+    page = lxml_html.fromstring(c.get(f"/runs/run-test/articles/{n}").data)
+    href = page.get_element_by_id("next-undecided").get("href")
+    expected = next(pos for pos in order[3:] if pos[0] > n)
+    assert follow(href.split("/next", 1)[1]).endswith(at(*expected))
+    # once all are decided, "next" lands on the run page saying so
+    for n, i in order:
+        decide(c, "run-test", n, i, "confirmed")
+    done = follow("?from=1&after=0")
+    assert done.endswith("/runs/run-test?done=1")
+    assert "Every finding of this run is decided" in c.get(done).data.decode()

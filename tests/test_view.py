@@ -163,3 +163,41 @@ def test_a_configured_base_url_prefixes_every_page(twice, tmp_path):
     assert first["next_url"] == "https://feeds.example/demo/feed-2.json"
     second = json.loads((link / "feed-2.json").read_text(encoding="utf-8"))
     assert "next_url" not in second and errors("json-feed", second) == []
+
+
+def test_the_views_report_shows_editors_decisions(twice, tmp_path):
+    """Decisions made in the review server (OUTPUT_DIR/review.sqlite3 by default) are shown
+    beside their findings in latest/<site>/report.html."""
+    from lxml import html as lxml_html
+
+    from audit.review.store import DecisionStore
+    from crawler.view import build_view
+
+    out = tmp_path / "copy"
+    out.mkdir()
+    (out / "state.sqlite").write_bytes((twice.out / "state.sqlite").read_bytes())
+    records = lines(twice.out / "latest" / "demo" / "articles.jsonl")
+    flagged = [r for r in records if len(r.get("findings") or []) >= 1]
+    assert len(flagged) >= 2
+    store = DecisionStore(out / "review.sqlite3")
+    store.decide(flagged[0], 0, "confirmed", "the desk agrees")
+    store.decide(flagged[1], 0, "dismissed")
+    link = build_view(out, "demo")
+    page = lxml_html.fromstring((link / "report.html").read_bytes())
+    numbers = {r["url"]: n for n, r in enumerate(lines(link / "articles.jsonl"), start=1)}
+
+    def decision(record: dict) -> tuple[str, str]:
+        article = page.get_element_by_id(f"article-{numbers[record['url']]}")
+        item = next(
+            li for li in article.find_class("finding")
+            if li.find_class("evidence")[0].text_content() == record["findings"][0]["evidence"]
+        )  # fmt: skip
+        states = [s.text_content() for s in item.find_class("decision")]
+        notes = [s.text_content() for s in item.find_class("note")]
+        return (states[0] if states else "", notes[0] if notes else "")
+
+    assert decision(flagged[0]) == ("confirmed", "the desk agrees")
+    assert decision(flagged[1]) == ("dismissed", "")
+    assert len(page.find_class("decision")) == 2  # no other finding claims a decision
+    note = page.get_element_by_id("review-note").text_content()
+    assert "1 confirmed, 1 dismissed" in note and str(out / "review.sqlite3") in note

@@ -12,6 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -27,11 +30,17 @@ from audit.report.view import article_view, safe_href, summary
 
 __all__ = ["build_report", "render_report", "json_island", "template_env"]
 
+logger = logging.getLogger(__name__)
+
 REPORT_NAME = "report.html"
 #: Full text is embedded for at most this many articles (flagged and lowest-scoring
 #: first), so a 20,000-page crawl still gives a report a browser opens quickly; every
 #: article keeps its table row, and articles.jsonl has all the text.
 MAX_TEXT_ARTICLES = 2000
+#: Failures per page of the failures table: the first page is in the HTML, the script
+#: pages through the rest (all of them travel in the JSON island), so a run with 10,000
+#: failures keeps one page of rows in the document.
+FAILURE_PAGE = 100
 
 
 def _asset(name: str) -> str:
@@ -80,18 +89,47 @@ def _chart(histogram: list[tuple[str, int]]) -> dict[str, Any]:
     return {"width": width, "height": height, "base": base, "bars": bars}
 
 
-def render_report(run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES) -> str:
+def render_report(
+    run: RunData, max_text_articles: int = MAX_TEXT_ARTICLES, review_db: Path | None = None
+) -> str:
     """Render a loaded run as one HTML document."""
-    return "".join(_render_chunks(run, max_text_articles))
+    return "".join(_render_chunks(run, max_text_articles, review_db))
 
 
-def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
+def _decisions(articles: list[Any], review_db: Path | None) -> tuple[dict[int, Any], dict[str, Any] | None]:
+    """Editors' decisions from the review store, by ``id()`` of each finding shown, and
+    what the report says about the store (``None`` when it was not asked for)."""
+    if review_db is None:
+        return {}, None
+    from audit.review.keys import finding_keys
+    from audit.review.store import read_decisions
+
+    keyed = [
+        (f, k)
+        for a in articles
+        for f, k in zip(a.record.get("findings") or [], finding_keys(a.record), strict=True)
+    ]
+    try:
+        found = read_decisions(review_db, [k for _, k in keyed])
+    except (sqlite3.Error, OSError) as exc:
+        logger.warning("review decisions not shown: cannot read %s: %s", review_db, exc)
+        return {}, {"path": str(review_db), "error": str(exc)}
+    by_finding = {id(f): found[k] for f, k in keyed if k in found}
+    counts = Counter(d.decision for d in by_finding.values())
+    return by_finding, {"path": str(review_db), "exists": Path(review_db).is_file(), "counts": counts}
+
+
+def _render_chunks(run: RunData, max_text_articles: int, review_db: Path | None = None) -> Iterator[str]:
     """The report as a stream of text chunks, so a huge run is never one big string."""
     numbered = list(enumerate(run.articles, start=1))
     chosen = sorted(numbered, key=lambda item: text_priority(item[1], item[0]))[: max(0, max_text_articles)]
     with_text = {number for number, _ in chosen}
     articles = [article_view(n, record if n in with_text else table_row(record)) for n, record in numbered]
+    decided, review = _decisions([a for a in articles if a.number in with_text], review_db)
     s = summary(run)
+    failures = [
+        {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
+    ]
     js = _asset("report.js")
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode()
     data = {
@@ -107,9 +145,24 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
                 "types": a.types,
                 "rules": sorted({str(f.get("rule")) for f in a.findings if f.get("rule")}),
                 "severities": sorted({str(f.get("severity")) for f in a.findings if f.get("severity")}),
+                "text": a.number in with_text,
             }
             for a in articles
         ],
+        # one compact row per failure; the script shows a page of them at a time
+        "failures": [
+            [
+                f["url"],
+                1 if f["href"] else 0,
+                str(f["record"].get("stage") or "—"),
+                str(f["record"].get("reason") or "unknown"),
+                str(f["record"].get("detail") or ""),
+                "" if f["record"].get("http_status") is None else str(f["record"].get("http_status")),
+                str(f["record"].get("at") or ""),
+            ]
+            for f in failures
+        ],
+        "failure_page": FAILURE_PAGE,
     }
     options = {
         "sites": sorted({d["site"] for d in data["articles"]} - {""}),
@@ -118,9 +171,6 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
         "rules": sorted({r for d in data["articles"] for r in d["rules"]}),
         "severities": sorted({v for d in data["articles"] for v in d["severities"]}),
     }
-    failures = [
-        {"record": f, "url": str(f.get("url") or ""), "href": safe_href(f.get("url"))} for f in run.failures
-    ]
     rejects = [_reject_view(r) for r in run.rejects]
     return (
         template_env()
@@ -131,7 +181,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
             chart=_chart(s["histogram"]),
             articles=articles,
             with_text=with_text,
-            failures=failures,
+            failures=failures[:FAILURE_PAGE],
+            failure_page=FAILURE_PAGE,
             rejects=rejects,
             options=options,
             css=Markup(_asset("report.css")),
@@ -139,6 +190,8 @@ def _render_chunks(run: RunData, max_text_articles: int) -> Iterator[str]:
             script_hash=script_hash,
             data_json=json_island(data),
             generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            decision_of=lambda finding: decided.get(id(finding)),
+            review=review,
         )
     )
 
@@ -151,17 +204,21 @@ def _reject_view(reject: dict[str, Any]) -> dict[str, Any]:
     return {"url": str(record.get("url") or ""), "errors": [str(e) for e in errors]}
 
 
-def build_report(run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES) -> Path:
+def build_report(
+    run_dir: Path, max_text_articles: int = MAX_TEXT_ARTICLES, review_db: Path | None = None
+) -> Path:
     """Write ``report.html`` into ``run_dir`` and return its path.
 
-    Written to a temporary file and renamed, so a reader never sees half a report.
+    With ``review_db`` (the review server's store), each finding shows the editors'
+    decision on it, if any. Written to a temporary file and renamed, so a reader never
+    sees half a report.
     """
     run_dir = Path(run_dir)
     run = load_run(run_dir, keep_text=max(0, max_text_articles))
     target = run_dir / REPORT_NAME
     tmp = target.with_suffix(".html.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        for chunk in _render_chunks(run, max_text_articles):
+        for chunk in _render_chunks(run, max_text_articles, review_db):
             handle.write(chunk)
     tmp.replace(target)
     return target

@@ -7,6 +7,7 @@ it can be unit-tested.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,26 +40,66 @@ def safe_href(url: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of block text; ``marked`` runs are the evidence of a finding."""
+    """A run of block text; ``marked`` runs are the evidence of a finding. A mark that
+    is ``whole`` covers the whole block because its evidence was not found in it."""
 
     text: str
     marked: bool = False
+    whole: bool = False
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _spaced_spans(text: str, evidence: str) -> list[tuple[int, int]]:
+    """Where ``evidence`` occurs in ``text`` once runs of whitespace count as one space
+    (a line break or a double space in either), as spans of the original ``text``."""
+    wanted = _SPACE.sub(" ", evidence).strip()
+    if not wanted:
+        return []
+    flat: list[str] = []
+    origin: list[int] = []  # flat position -> text position
+    for match in re.finditer(r"\s+|\S+", text):
+        if match.group().isspace():
+            flat.append(" ")
+            origin.append(match.start())
+        else:
+            flat.extend(match.group())
+            origin.extend(range(match.start(), match.end()))
+    joined = "".join(flat)
+    spans = []
+    start = joined.find(wanted)
+    while start != -1:
+        last = start + len(wanted) - 1
+        spans.append((origin[start], origin[last] + 1))  # ``wanted`` ends on a non-space
+        start = joined.find(wanted, start + len(wanted))
+    return spans
 
 
 def highlight(text: str, evidences: list[str]) -> list[Segment]:
-    """Split ``text`` into segments, marking every exact occurrence of each evidence.
+    """Split ``text`` into segments, marking the evidence span of each finding.
 
-    Evidence is exact extracted text (DESIGN.md §2), so a plain substring search is
-    right; overlapping matches merge into one mark.
+    Evidence is exact extracted text (DESIGN.md §2), normally the flagged figure,
+    sentence or paragraph: every verbatim occurrence is marked. Evidence found only
+    once whitespace is normalised is marked on the original characters; evidence not
+    found at all (or empty) marks the whole block, so a finding is never left without
+    a mark. Overlapping marks merge into one.
     """
     spans: list[tuple[int, int]] = []
+    whole = False
     for evidence in evidences:
-        if not evidence:
-            continue
-        start = text.find(evidence)
+        found: list[tuple[int, int]] = []
+        start = text.find(evidence) if evidence else -1
         while start != -1:
-            spans.append((start, start + len(evidence)))
+            found.append((start, start + len(evidence)))
             start = text.find(evidence, start + len(evidence))
+        if not found:
+            found = _spaced_spans(text, evidence)
+        if not found:
+            whole = True
+        spans.extend(found)
+    if whole and text:
+        return [Segment(text, marked=True, whole=True)]
     if not spans:
         return [Segment(text)]
     spans.sort()

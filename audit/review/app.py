@@ -3,14 +3,17 @@
 Editors browse runs and mark each finding confirmed or dismissed. The pages use
 no JavaScript at all: decisions are plain HTML form posts answered with a
 redirect, so the Content-Security-Policy can forbid every script. Posts must
-carry the per-process token (a form field or the ``X-CSRF-Token`` header) and
-must not come from another origin.
+carry the token (a form field or the ``X-CSRF-Token`` header), derived from the
+secret kept beside the decision store (:mod:`audit.review.secret`) so it outlives
+a restart, and must not come from another origin.
+
+Large runs are paged (:data:`PAGE_SIZE` articles per page, ``?page=N``), and
+"next" walks the run's findings in order to the next one nobody has decided.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,6 +27,7 @@ from audit.report import _asset, template_env
 from audit.report.rundir import RunData, is_run_dir, load_run
 from audit.report.view import article_view, summary
 from audit.review.keys import finding_keys
+from audit.review.secret import csrf_token, load_or_create_secret, secret_path
 from audit.review.store import DecisionError, DecisionStore
 
 CSP = (
@@ -31,6 +35,10 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+#: Articles per page of a run's list.
+PAGE_SIZE = 50
+#: Failures listed on a run's page (the report pages through all of them).
+FAILURES_SHOWN = 200
 
 
 @dataclass
@@ -104,6 +112,7 @@ def create_app(
     output_root: Path | None = Path("output"),
     token: str | None = None,
     extra_hosts: list[str] | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Flask:
     app = Flask(__name__, template_folder="templates")
     # review templates first, then the report's (for the shared ``_article.html`` macros)
@@ -111,13 +120,15 @@ def create_app(
         [jinja2.PackageLoader("audit.review", "templates"), template_env().loader]
     )
     app.jinja_env.autoescape = True
+    store = DecisionStore(db_path)
+    secret = load_or_create_secret(secret_path(db_path))
     app.config.update(
         MAX_CONTENT_LENGTH=16 * 1024,
         TRUSTED_HOSTS=LOOPBACK_HOSTS + list(extra_hosts or []),
-        CSRF_TOKEN=token or secrets.token_urlsafe(32),
+        SECRET_KEY=secret,
+        CSRF_TOKEN=token or csrf_token(secret),
     )
     catalog = RunCatalog(run_dirs, output_root)
-    store = DecisionStore(db_path)
     app.extensions["newsaudit"] = {"catalog": catalog, "store": store}
     css = _asset("report.css") + resources.files("audit.review").joinpath("review.css").read_text("utf-8")
 
@@ -151,32 +162,71 @@ def create_app(
             rows.append({"run": run, "s": summary(run), "findings": len(keys), "decided": len(decided)})
         return render_template("index.html", css=css, rows=rows, counts=store.count())
 
+    def run_findings(run: RunData) -> list[tuple[int, list[str], dict[str, Any]]]:
+        """``(number, finding keys, decisions)`` of every article, with one store query."""
+        keyed = [(n, finding_keys(record)) for n, record in enumerate(run.articles, start=1)]
+        decided = store.lookup([k for _, keys in keyed for k in keys])
+        return [(n, keys, {k: decided[k] for k in keys if k in decided}) for n, keys in keyed]
+
     @app.get("/runs/<run_id>", provide_automatic_options=False)
     def run_page(run_id: str) -> Any:
         run = catalog.get(run_id)
         wanted_type = request.args.get("type", "")[:64]
         undecided_only = request.args.get("undecided") == "1"
-        articles = []
+        rows = []
         types: set[str] = set()
-        for number, record in enumerate(run.articles, start=1):
-            view = article_view(number, record)
-            types.update(view.types)
-            keys = finding_keys(record)
-            decided = store.lookup(keys)
-            if wanted_type and wanted_type not in view.types:
+        for number, keys, decided in run_findings(run):
+            record = run.articles[number - 1]
+            record_types = {str(f.get("type")) for f in record.get("findings") or [] if f.get("type")}
+            types.update(record_types)
+            if wanted_type and wanted_type not in record_types:
                 continue
             if undecided_only and len(decided) == len(keys):
                 continue
-            articles.append({"view": view, "findings": len(keys), "decided": len(decided)})
+            rows.append((number, len(keys), len(decided)))
+        pages = max(1, -(-len(rows) // page_size))
+        page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+        shown = rows[(page - 1) * page_size : page * page_size]
+        articles = [
+            {"view": article_view(n, run.articles[n - 1]), "findings": nf, "decided": nd}
+            for n, nf, nd in shown
+        ]
+        query = {k: v for k, v in (("type", wanted_type), ("undecided", "1" if undecided_only else "")) if v}
         return render_template(
             "run.html",
             css=css,
             run=run,
             s=summary(run),
             articles=articles,
+            matching=len(rows),
+            first=(page - 1) * page_size + 1,
+            page=page,
+            pages=pages,
+            query=query,
             types=sorted(types),
             wanted_type=wanted_type,
             undecided_only=undecided_only,
+            all_decided=request.args.get("done") == "1",
+            failures_shown=FAILURES_SHOWN,
+        )
+
+    @app.get("/runs/<run_id>/next", provide_automatic_options=False)
+    def next_undecided(run_id: str) -> Any:
+        """Redirect to the first undecided finding after finding ``after`` of article
+        ``from`` (in article order, wrapping round to the start); to the run page
+        when every finding is decided."""
+        run = catalog.get(run_id)
+        here = (request.args.get("from", 0, type=int) or 0, request.args.get("after", -1, type=int))
+        undecided = [
+            (number, i) for number, keys, decided in run_findings(run)
+            for i, key in enumerate(keys) if key not in decided
+        ]  # fmt: skip
+        target = next((pos for pos in undecided if pos > here), undecided[0] if undecided else None)
+        if target is None:
+            return redirect(url_for("run_page", run_id=run_id, done="1"), code=303)
+        number, index = target
+        return redirect(
+            url_for("article_page", run_id=run_id, number=number, _anchor=f"finding-{index}"), code=303
         )
 
     @app.get("/runs/<run_id>/articles/<int:number>", provide_automatic_options=False)

@@ -185,3 +185,22 @@ class DecisionStore:
                 ).fetchall()
                 if rows:
                     yield json.loads(a["record_json"]), [Decision(**dict(r)) for r in rows]
+
+
+def read_decisions(path: Path | str, keys: list[str]) -> dict[str, Decision]:
+    """The decisions on ``keys`` in the store at ``path``, opened read-only (a report
+    never creates or changes the store); ``{}`` when there is no store.
+
+    Raises ``sqlite3.Error`` when the file is there but cannot be read."""
+    path = Path(path)
+    if not path.is_file() or not keys:
+        return {}
+    out: dict[str, Decision] = {}
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)) as db:
+        db.row_factory = sqlite3.Row
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in db.execute(f"SELECT * FROM decisions WHERE finding_key IN ({marks})", chunk):
+                out[r["finding_key"]] = Decision(**dict(r))
+    return out
