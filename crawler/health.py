@@ -3,7 +3,8 @@
 Cron and Scrapyd only see an exit code and a log, so a run that reached nothing, or
 discovered nothing, must not end like a good one. The verdict is computed from the
 run's own counts (``run.json``), so it reads the same from ``newsaudit crawl``,
-``scrapy crawl`` and a Scrapyd job; only the first turns it into an exit code.
+``scrapy crawl`` and a Scrapyd job; both commands turn it into an exit code (the
+pipeline leaves it in the crawl stats as :data:`HEALTH_STAT` for ``scrapy crawl``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ EXIT_CODES: dict[str, int] = {
     "nothing_discovered": 5,
     "too_many_failures": 6,
 }
+
+#: The crawl stat holding the verdict's status, read by ``scrapy crawl``'s exit code.
+HEALTH_STAT = "newsaudit/health"
 
 #: ``newsaudit crawl --fail-on-alert``: a healthy run with drift alerts (crawler.drift).
 ALERT_EXIT_CODE = 7

@@ -50,7 +50,7 @@ from audit.output import (
 from audit.records import failure_record, feed_record, now_iso
 from crawler import lock as site_lock
 from crawler.drift import DriftSettings, detect
-from crawler.health import HealthThresholds, assess
+from crawler.health import HEALTH_STAT, HealthThresholds, assess
 from crawler.items import OutcomeItem, PageItem
 from crawler.jsonfeed import FEED_FILENAME, write_feed
 from crawler.measures import RunMeasures, present_fields
@@ -598,6 +598,7 @@ class AuditPipeline:
             summary["files"]["warc"] = WARC_FILENAME
         shared = bool(spider.crawler.settings.get("NEWSAUDIT_REDIS_URL"))
         summary["health"] = run_health(summary, spider.cfg, shared_frontier=shared)
+        spider.crawler.stats.set_value(HEALTH_STAT, summary["health"]["status"])  # scrapy crawl's exit code
         level = logging.INFO if summary["health"]["status"] == "healthy" else logging.WARNING
         spider.logger.log(
             level, "newsaudit health: %s%s", summary["health"]["status"],

@@ -15,6 +15,8 @@ from crawler.siteconfig import DEFAULT_CONTACT, SiteConfig
 BOT_NAME = "newsaudit"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` exits with the run's health code, like `newsaudit crawl`.
+COMMANDS_MODULE = "crawler.scrapy_commands"
 
 USER_AGENT = f"newsaudit/0.1 (+{DEFAULT_CONTACT})"
 ROBOTSTXT_OBEY = True

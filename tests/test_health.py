@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,47 @@ def test_a_crawl_of_a_site_that_is_down_exits_4_with_one_line_per_problem(tmp_pa
     assert "unhealthy run (unreachable, exit 4)" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr  # robots.txt's failure is one warning line
     assert "robots.txt could not be fetched" in proc.stderr
+
+
+def test_scrapy_crawl_of_a_site_that_is_down_exits_4_too(tmp_path, closed_port):
+    # A cron job may call Scrapy itself; it must learn the same verdict.
+    config = tmp_path / "down.toml"
+    config.write_text(
+        f'name = "down"\nallowed_domains = ["127.0.0.1"]\nlanguage = "id"\n'
+        f'start_urls = ["http://127.0.0.1:{closed_port}/"]\n[politeness]\ndelay = 0.0\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config}",
+         "-s", f"NEWSAUDIT_OUTPUT_DIR={out}", "-s", "NEWSAUDIT_WORKERS=0", "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == EXIT_CODES["unreachable"] == 4, proc.stderr[-3000:]
+    assert "newsaudit health: unreachable" in proc.stderr
+    (run_dir,) = [p for p in out.iterdir() if p.is_dir() and p.name != "latest"]
+    assert json.loads((run_dir / "run.json").read_text(encoding="utf-8"))["health"]["status"] == "unreachable"
+
+
+def test_scrapy_crawl_of_a_healthy_site_exits_0(tmp_path, loopback_server):
+    article = (ROOT / "tests" / "fixtures" / "review" / "en-budget.html").read_bytes()
+    home = b"<html><head><title>Home</title></head><body><a href='/news/budget.html'>budget</a></body></html>"
+    server = loopback_server({"/": (200, "text/html", home), "/news/budget.html": (200, "text/html", article)})
+    config = tmp_path / "ok.toml"
+    config.write_text(
+        f'name = "ok"\nallowed_domains = ["127.0.0.1"]\nlanguage = "en"\n'
+        f'start_urls = ["{server.base_url}/"]\n[politeness]\ndelay = 0.0\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config}",
+         "-s", f"NEWSAUDIT_OUTPUT_DIR={tmp_path / 'out'}", "-s", "NEWSAUDIT_WORKERS=0", "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    (run_dir,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir() and p.name != "latest"]
+    run = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["articles"] == 1 and run["health"]["status"] == "healthy", run
+    assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 def test_a_config_whose_domains_miss_its_start_url_exits_5_and_says_so(tmp_path, loopback_server):
