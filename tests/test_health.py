@@ -119,7 +119,9 @@ def test_scrapy_crawl_of_a_site_that_is_down_exits_4_too(tmp_path, closed_port):
 def test_scrapy_crawl_of_a_healthy_site_exits_0(tmp_path, loopback_server):
     article = (ROOT / "tests" / "fixtures" / "review" / "en-budget.html").read_bytes()
     home = b"<html><head><title>Home</title></head><body><a href='/news/budget.html'>budget</a></body></html>"
-    server = loopback_server({"/": (200, "text/html", home), "/news/budget.html": (200, "text/html", article)})
+    server = loopback_server(
+        {"/": (200, "text/html", home), "/news/budget.html": (200, "text/html", article)}
+    )
     config = tmp_path / "ok.toml"
     config.write_text(
         f'name = "ok"\nallowed_domains = ["127.0.0.1"]\nlanguage = "en"\n'
