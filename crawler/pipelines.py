@@ -34,7 +34,9 @@ from audit import schema
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.extract import extract_article
+from audit.memory.backend import is_redis
 from audit.memory.judge import fingerprint_article
+from audit.memory.redis_store import redact
 from audit.memory.session import SiteMemory
 from audit.memory.store import MEMORY_FILENAME, MemoryStoreError
 from audit.model import SCHEMA_VERSION, ExtractionFailure
@@ -478,10 +480,24 @@ class AuditPipeline:
         settings = self.crawler.settings
         if not settings.getbool("NEWSAUDIT_MEMORY", False):
             return
-        path = Path(settings.get("NEWSAUDIT_MEMORY_PATH") or self.output_dir / MEMORY_FILENAME)
-        self.memory_info = {"status": "used", "path": str(path), "articles_before": 0, "articles_after": 0}
+        # An explicit --memory (a file, or a Redis URL) wins; in distributed mode the memory
+        # is shared through the crawl's Redis, so every worker sees every article.
+        target: str | Path = (
+            settings.get("NEWSAUDIT_MEMORY_PATH")
+            or settings.get("NEWSAUDIT_REDIS_URL")
+            or self.output_dir / MEMORY_FILENAME
+        )
+        if not is_redis(target):
+            target = Path(target)
+        self.memory_info = {
+            "status": "used",
+            "backend": "redis" if is_redis(target) else "sqlite",
+            "path": redact(str(target)) if is_redis(target) else str(target),
+            "articles_before": 0,
+            "articles_after": 0,
+        }
         try:
-            self.memory = SiteMemory(path, self.audit_config)
+            self.memory = SiteMemory(target, self.audit_config)
         except MemoryStoreError as exc:
             self.memory_failed(exc)
             return
@@ -619,8 +635,12 @@ class AuditPipeline:
             )
         status = "finished" if self.output_error is None else "output_error"
         if self.memory is not None:
-            self.memory_info["articles_after"] = self.memory.count()
-            self.memory.close()
+            try:
+                self.memory_info["articles_after"] = self.memory.count()
+            except MemoryStoreError as exc:  # lost at the very end: what it held is unknown
+                self.memory_failed(exc)
+            else:
+                self.memory.close()
         summary["memory"] = self.memory_info
         self.store.finish_run(self.run_id, summary["counts"], reason, status=status)
         self.store.close()

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.redis_service import redis_server  # noqa: F401 (a fixture for the service tests)
+
 #: A route: (status, content type, body) or a callable returning one.
 Route = tuple[int, str, bytes] | Callable[[], tuple[int, str, bytes]]
 

@@ -303,6 +303,38 @@ def test_cards_of_a_crawl_use_its_run_json_counts_and_names(tmp_path: Path) -> N
     assert "2 of 9 article URLs failed" in page.get_element_by_id("health").text_content()
 
 
+@pytest.mark.parametrize(
+    ("memory", "expected"),
+    [
+        (
+            {"status": "used", "backend": "redis", "path": "redis://127.0.0.1:6379/0", "articles_before": 1200,
+             "articles_after": 1260},
+            "Site memory: 1200 articles before this run, 1260 after (redis, redis://127.0.0.1:6379/0)",
+        ),
+        (
+            {"status": "used", "path": "/out/memory.sqlite", "articles_before": 0, "articles_after": 4},
+            "Site memory: 0 articles before this run, 4 after (sqlite, /out/memory.sqlite)",
+        ),  # run schema 1.2: no backend
+        (
+            {"status": "unavailable", "backend": "redis", "path": "redis://h:6379/0", "articles_before": 0,
+             "articles_after": 0, "error": "the site memory in Redis at redis://h:6379/0 is unavailable (x)"},
+            "Site memory unavailable (redis, redis://h:6379/0): pages were audited alone from then on. "
+            "the site memory in Redis at redis://h:6379/0 is unavailable (x)",
+        ),
+        ({"status": "off", "articles_before": 0, "articles_after": 0}, "Site memory off"),
+    ],
+)  # fmt: skip
+def test_report_says_what_the_site_memory_held(tmp_path: Path, memory: dict, expected: str) -> None:
+    run_dir = make_run(tmp_path, names=["en-council.html"])
+    meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    (run_dir / "run.json").write_text(json.dumps({**meta, "memory": memory}), encoding="utf-8")
+    page = lxml_html.fromstring(build_report(run_dir).read_bytes())
+    assert page.get_element_by_id("memory-note").text_content().startswith(expected)
+    (run_dir / "run.json").write_text(json.dumps(meta), encoding="utf-8")
+    page = lxml_html.fromstring(build_report(run_dir).read_bytes())
+    assert not page.xpath("//*[@id='memory-note']")  # no memory object: no line
+
+
 def test_report_shows_review_decisions_and_survives_a_bad_store(run_dir: Path, tmp_path: Path) -> None:
     from audit.review.store import DecisionStore
 

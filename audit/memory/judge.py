@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from audit.cohesion import ArticleCohesion
@@ -32,6 +33,9 @@ from audit.config import AuditConfig
 from audit.memory import fingerprint
 from audit.memory.fingerprint import Signature
 from audit.memory.store import Candidate, MemoryStore, StoredParagraph
+
+if TYPE_CHECKING:
+    from audit.memory.backend import Store
 from audit.model import Article, Origin, SiteContext
 from audit.text import words
 
@@ -154,7 +158,7 @@ def _same_place(cand: Candidate, para: ParagraphPrint) -> bool:
     return (cand.block == para.block < EDGE) or (cand.tail == para.tail < EDGE)
 
 
-def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tuple[SiteContext, Plan]:
+def recall(store: Store, prints: ArticlePrints, config: AuditConfig) -> tuple[SiteContext, Plan]:
     """Judge the article against what the memory holds (read only; the memory must
     not hold this URL already, :func:`judge` sees to that).
 
@@ -199,7 +203,7 @@ def recall(store: MemoryStore, prints: ArticlePrints, config: AuditConfig) -> tu
 
 
 def _body(
-    store: MemoryStore, prints: ArticlePrints, limits: MemoryThresholds
+    store: Store, prints: ArticlePrints, limits: MemoryThresholds
 ) -> tuple[Signature | None, int | None, str | None]:
     """The body's signature (every remembered paragraph: template lines are a small
     share of a body), and the earliest remembered body it nearly equals."""
@@ -216,7 +220,7 @@ def _body(
     return body, None, None
 
 
-def remember(store: MemoryStore, prints: ArticlePrints, plan: Plan) -> None:
+def remember(store: Store, prints: ArticlePrints, plan: Plan) -> None:
     """Store the article as :func:`recall` judged it (replacing an older version)."""
     store.add_article(
         url=prints.url,
@@ -232,18 +236,21 @@ def remember(store: MemoryStore, prints: ArticlePrints, plan: Plan) -> None:
     )
 
 
-def judge(store: MemoryStore, prints: ArticlePrints | None, config: AuditConfig) -> SiteContext | None:
+def judge(store: Store, prints: ArticlePrints | None, config: AuditConfig) -> SiteContext | None:
     """Recall, then remember: the article is judged against the pages before it and
     becomes part of what the next page is judged against."""
     if prints is None:
         return None
-    known = store.article(prints.url)
-    if known is not None:
-        # Seen before (a re-audit, a changed page): judged against everything else,
-        # as a new page would be, and stored again in its new place in the order.
-        store.remove_article(prints.url)
-    context, plan = recall(store, prints, config)
-    remember(store, prints, plan)
+    # One page at a time: with workers sharing a memory (Redis), none judges a page
+    # while another is between its recall and its remember.
+    with store.transaction():
+        known = store.article(prints.url)
+        if known is not None:
+            # Seen before (a re-audit, a changed page): judged against everything else,
+            # as a new page would be, and stored again in its new place in the order.
+            store.remove_article(prints.url)
+        context, plan = recall(store, prints, config)
+        remember(store, prints, plan)
     return context
 
 

@@ -1,5 +1,6 @@
 """One object for callers (the audit command, the crawl pipeline, eval): open a
-memory, audit articles against it in order, close it."""
+memory (a file, ``:memory:``, or a Redis URL for the memory shared by distributed
+workers), audit articles against it in order, close it."""
 
 from __future__ import annotations
 
@@ -7,18 +8,24 @@ from pathlib import Path
 
 from audit.config import AuditConfig, default_config
 from audit.engine import audit_article
+from audit.memory.backend import is_redis, open_store
 from audit.memory.judge import ArticlePrints, fingerprint_article, judge
-from audit.memory.store import IN_MEMORY, MemoryStore
+from audit.memory.store import IN_MEMORY
 from audit.model import Article, AuditResult, SiteContext
 
 
 class SiteMemory:
-    """A :class:`MemoryStore` and the audit config its thresholds come from."""
+    """A memory store (:mod:`audit.memory.backend`) and the audit config its thresholds come from."""
 
     def __init__(self, path: str | Path = IN_MEMORY, config: AuditConfig | None = None) -> None:
         self.config = config or default_config()
-        self.store = MemoryStore(path)
-        self.articles_before = self.store.count()
+        self.backend = "redis" if is_redis(path) else "sqlite"
+        self.store = open_store(path)
+        try:
+            self.articles_before = self.store.count()
+        except BaseException:
+            self.store.close()
+            raise
 
     def judge(self, prints: ArticlePrints | None) -> SiteContext | None:
         """Judge fingerprints made elsewhere (a pool worker) and remember them."""

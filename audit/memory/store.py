@@ -214,13 +214,13 @@ class MemoryStore:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._guard(conn.execute, "BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        self._guard(conn.execute, "COMMIT")
 
     def _guard(self, fn, *args):  # type: ignore[no-untyped-def]
         try:

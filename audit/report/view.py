@@ -297,6 +297,23 @@ def alert_views(meta: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def memory_view(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The site memory (run.json ``memory``) ready to print: status, backend, how many
+    articles it held before and after the run, and the error when it was unavailable."""
+    memory = meta.get("memory")
+    if not isinstance(memory, dict) or memory.get("status") not in ("used", "off", "unavailable"):
+        return None
+    path = str(memory.get("path") or "")
+    return {
+        "status": memory["status"],
+        "backend": str(memory.get("backend") or ("sqlite" if path else "")),
+        "path": path,
+        "before": _as_int(memory.get("articles_before")) or 0,
+        "after": _as_int(memory.get("articles_after")) or 0,
+        "error": str(memory.get("error") or ""),
+    }
+
+
 def summary(run: RunData) -> dict[str, Any]:
     """The numbers at the top of the report; run.json counts win when present."""
     counts = run.meta.get("counts") if isinstance(run.meta.get("counts"), dict) else {}
@@ -328,6 +345,7 @@ def summary(run: RunData) -> dict[str, Any]:
         "is_view": is_view,
         "trend": trend_view(run.meta),
         "alerts": alert_views(run.meta),
+        "memory": memory_view(run.meta),
         "health": health,
         "crawled": crawled,
         "audited": audited,
