@@ -335,3 +335,31 @@ def test_redis_lost_mid_crawl_the_crawl_completes_page_alone(tmp_path, redis_ser
     assert summary["memory"]["status"] == "unavailable" and "unavailable" in summary["memory"]["error"]
     assert summary["memory"]["articles_after"] == 0  # it held nothing when the run started
     assert "site memory unavailable, pages are audited alone" in stderr
+
+
+def test_memory_command_stats_and_prune_a_redis_memory(redis_server, capsys):
+    from audit.cli import main
+
+    with SiteMemory(redis_server.url) as memory:
+        for page in m.id_site()[:3]:
+            memory.audit(page)
+    assert main(["memory", "stats", "--json", redis_server.url]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert numbers["articles"] == 3 and numbers["sites"] == {"kabarpesisir.example": 3}
+    assert numbers["band_rows"] > 0 and numbers["path"].startswith(redis_server.url)
+    assert main(["memory", "stats", redis_server.url]) == 0
+    assert "3 articles (0 copies)" in capsys.readouterr().out
+    assert main(["memory", "prune", "--before", "2999-01-01", redis_server.url]) == 0
+    assert "forgot 3 articles" in capsys.readouterr().out
+    with RedisMemoryStore(redis_server.url) as store:
+        left = store.stats()
+    assert (left["articles"], left["paragraphs"], left["clusters"], left["band_rows"]) == (0, 0, 0, 0)
+    client = redis.Redis.from_url(redis_server.url)
+    assert sorted(k.removeprefix(key_prefix().encode()) for k in client.keys("*")) == [
+        b"meta",
+        b"n",
+        b"next:article",
+        b"next:paragraph",
+    ]  # nothing of the articles is left behind
+    assert main(["memory", "rebuild", redis_server.url]) == 2
+    assert "rebuild works on a memory file" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""``newsaudit memory stats|prune|rebuild PATH``: look after a site memory file."""
+"""``newsaudit memory stats|prune|rebuild PATH``: look after a site memory file (stats and
+prune also take the Redis URL of the memory a distributed crawl shares)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 from audit.config import ConfigError, load_config
+from audit.memory.backend import Store, is_redis, open_store
 from audit.memory.judge import replay
 from audit.memory.store import MemoryStore, MemoryStoreError
 
@@ -30,10 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rebuild.add_argument("--config", help="audit config TOML whose [thresholds.memory] to apply")
 
 
-def _existing(path: str) -> MemoryStore:
-    if not Path(path).is_file():
+def _existing(path: str) -> Store:
+    if not is_redis(path) and not Path(path).is_file():
         raise MemoryStoreError(f"no memory at {path}")
-    return MemoryStore(path)
+    return open_store(path)
+
+
+def _size(size: object) -> str:
+    return "size shared with the rest of its Redis" if size is None else f"{size} bytes"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{numbers['path']}: {numbers['articles']} articles ({numbers['duplicates']} copies), "
                       f"{numbers['paragraphs']} paragraphs in {numbers['clusters']} clusters, "
-                      f"{numbers['band_rows']} band rows, {numbers['bytes']} bytes; oldest {numbers['oldest']}")  # fmt: skip
+                      f"{numbers['band_rows']} band rows, {_size(numbers['bytes'])}; oldest {numbers['oldest']}")  # fmt: skip
                 for site, count in numbers["sites"].items():  # type: ignore[union-attr]
                     print(f"  {site}: {count}")
             return 0
@@ -56,10 +62,15 @@ def run(args: argparse.Namespace) -> int:
                 left = store.count()
             print(f"forgot {gone} articles first seen before {args.before}; {left} remain")
             return 0
+        if is_redis(args.path):
+            raise MemoryStoreError(
+                "rebuild works on a memory file; a memory in Redis is pruned in place (newsaudit memory prune)"
+            )
         config = load_config(args.config)
         fresh = Path(f"{args.path}.rebuild")
         fresh.unlink(missing_ok=True)
         with _existing(args.path) as source, MemoryStore(fresh) as target:
+            assert isinstance(source, MemoryStore)  # a file (Redis was refused above)
             count = replay(source, target, config)
         for suffix in ("-wal", "-shm"):
             Path(f"{args.path}{suffix}").unlink(missing_ok=True)
