@@ -81,13 +81,20 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_a_crawl_of_a_site_that_is_down_exits_4_with_one_line_per_problem(tmp_path, closed_port):
+@pytest.fixture
+def down_config(tmp_path: Path, closed_port: int) -> Path:
+    """A site config whose only start URL is a port nobody listens on."""
     config = tmp_path / "down.toml"
     config.write_text(
         f'name = "down"\nallowed_domains = ["127.0.0.1"]\nlanguage = "id"\n'
         f'start_urls = ["http://127.0.0.1:{closed_port}/"]\n[politeness]\ndelay = 0.0\ntimeout = 2\n',
         encoding="utf-8",
     )
+    return config
+
+
+def test_a_crawl_of_a_site_that_is_down_exits_4_with_one_line_per_problem(tmp_path, down_config):
+    config = down_config
     proc, run = crawl(config, tmp_path / "out")
     assert proc.returncode == EXIT_CODES["unreachable"] == 4, proc.stderr
     assert run["health"]["status"] == "unreachable"
@@ -96,14 +103,9 @@ def test_a_crawl_of_a_site_that_is_down_exits_4_with_one_line_per_problem(tmp_pa
     assert "robots.txt could not be fetched" in proc.stderr
 
 
-def test_scrapy_crawl_of_a_site_that_is_down_exits_4_too(tmp_path, closed_port):
+def test_scrapy_crawl_of_a_site_that_is_down_exits_4_too(tmp_path, down_config):
     # A cron job may call Scrapy itself; it must learn the same verdict.
-    config = tmp_path / "down.toml"
-    config.write_text(
-        f'name = "down"\nallowed_domains = ["127.0.0.1"]\nlanguage = "id"\n'
-        f'start_urls = ["http://127.0.0.1:{closed_port}/"]\n[politeness]\ndelay = 0.0\ntimeout = 2\n',
-        encoding="utf-8",
-    )
+    config = down_config
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"config={config}",
