@@ -31,7 +31,7 @@ from audit.model import SCHEMA_VERSION, Article, Block, ExtractionFailure
 from audit.pages import Page
 from audit.report.rundir import load_run
 
-WARC_NAME = "responses.warc.gz"  # what a crawl's --warc writes (crawler.warc.WARC_FILENAME)
+LEGACY_WARC_NAME = "responses.warc.gz"  # what --warc wrote before each run's archive had its own name
 EXAMPLES = 3
 
 Key = tuple[str, int | None, str]
@@ -63,6 +63,16 @@ def article_from_record(record: dict[str, Any]) -> Article:
         headline=record.get("headline"),
         source=record.get("source"),
     )
+
+
+def run_archive(run_dir: Path, meta: dict[str, Any]) -> Path | None:
+    """The run's own WARC: the name ``run.json`` records (``<run-id>.warc.gz``), else the
+    name older runs used."""
+    named = (meta.get("files") or {}).get("warc")
+    for name in (named, LEGACY_WARC_NAME):
+        if name and Path(name).name == name and (run_dir / name).is_file():
+            return run_dir / name
+    return None
 
 
 def _captures(warc: Path) -> dict[str, Page]:
@@ -110,8 +120,8 @@ def _changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> Iterator[t
 def reaudit(run_dir: str | Path, config: AuditConfig, config_path: str | None = None) -> dict[str, Any]:
     """The diff of a stored run's findings against the current rules, as a JSON document."""
     run = load_run(run_dir)
-    warc = Path(run_dir) / WARC_NAME
-    captures = _captures(warc) if warc.is_file() else None
+    warc = run_archive(Path(run_dir), run.meta)
+    captures = _captures(warc) if warc is not None else None
     rules: dict[str, RuleDiff] = {}
     skipped: list[dict[str, str]] = []
     changed = 0

@@ -60,7 +60,7 @@ from crawler.notify import deliver
 from crawler.pool import BrokenProcessPool, OrderedPool, resolve_workers
 from crawler.recovery import recover
 from crawler.state import COUNT_KEYS, Ledger, SqliteStore, StateError, StateStore
-from crawler.warc import WARC_FILENAME
+from crawler.warc import warc_filename
 
 logger = logging.getLogger(__name__)
 
@@ -610,8 +610,8 @@ class AuditPipeline:
             summary["files"]["feed"] = FEED_FILENAME
         except OSError as exc:
             self.output_failed(exc)
-        if (self.run_dir / WARC_FILENAME).exists():
-            summary["files"]["warc"] = WARC_FILENAME
+        if (self.run_dir / warc_filename(self.run_id)).exists():
+            summary["files"]["warc"] = warc_filename(self.run_id)
         shared = bool(spider.crawler.settings.get("NEWSAUDIT_REDIS_URL"))
         summary["health"] = run_health(summary, spider.cfg, shared_frontier=shared)
         spider.crawler.stats.set_value(HEALTH_STAT, summary["health"]["status"])  # scrapy crawl's exit code

@@ -101,7 +101,7 @@ NEWSAUDIT_FULL = False
 # crawl goes on without it.
 NEWSAUDIT_MEMORY = True
 NEWSAUDIT_MEMORY_PATH = None
-# Archive every request/response pair to <run-dir>/responses.warc.gz (``--warc``).
+# Archive every request/response pair to <run-dir>/<run-id>.warc.gz (``--warc``).
 NEWSAUDIT_WARC = False
 EXTENSIONS = {"crawler.warc.WarcExtension": 500}
 

@@ -1,9 +1,13 @@
 """``--warc``: archive every HTTP exchange of a run as WARC, with ``warcio``.
 
 A Scrapy extension (on when ``NEWSAUDIT_WARC`` is true) writes
-``<run-dir>/responses.warc.gz``: a ``warcinfo`` record, then for each response a
-``response`` record and its ``request`` record (``WARC-Concurrent-To``), each with
-``WARC-Target-URI`` and block and payload digests computed by warcio. The body is
+``<run-dir>/<run-id>.warc.gz`` (unique per run, so a site's archives can be collected in
+one place): a ``warcinfo`` record, then for each response a ``response`` record and its
+``request`` record (``WARC-Concurrent-To``), each with ``WARC-Target-URI`` and block and
+payload digests computed by warcio. A 304 to a conditional request has no body: it is
+a ``revisit`` record (profile ``server-not-modified``) that refers to the earlier capture
+(``WARC-Refers-To``, ``-Target-URI``, ``-Date``) found in the site's earlier run archives,
+so a replay tool such as pywb shows the page, not an empty response. The body is
 the one the spider parsed: Scrapy has already undone any content coding, so
 ``Content-Encoding``/``Transfer-Encoding`` are dropped and ``Content-Length`` is the
 stored length, keeping every record self-consistent for replay tools. Each record is
@@ -14,6 +18,7 @@ exchange.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,8 +31,50 @@ from audit.model import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
 
-WARC_FILENAME = "responses.warc.gz"
+WARC_SUFFIX = ".warc.gz"
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 _DROP = {b"content-encoding", b"transfer-encoding", b"content-length"}
+
+
+def warc_filename(run_id: str) -> str:
+    """The run's archive name: the run id is unique and sorts by time."""
+    return f"{run_id}{WARC_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """An earlier ``200`` response record a revisit can refer to."""
+
+    record_id: str
+    date: str
+    payload_digest: str | None
+
+
+def earlier_captures(run_dir: Path) -> dict[str, Capture]:
+    """URL -> its latest ``200`` capture in the archives of the other runs beside
+    ``run_dir`` (runs of one site share an output directory). Unreadable archives are
+    skipped with a warning: a revisit then names its URL but no date."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, Capture] = {}
+    archives = sorted(p for p in run_dir.parent.glob(f"*/*{WARC_SUFFIX}") if p.parent != run_dir)
+    for path in archives:  # run ids sort by time: later captures overwrite earlier ones
+        try:
+            with path.open("rb") as handle:
+                for record in ArchiveIterator(handle):
+                    if record.rec_type != "response" or record.http_headers is None:
+                        continue
+                    if record.http_headers.get_statuscode() != "200":
+                        continue
+                    headers = record.rec_headers
+                    found[headers.get_header("WARC-Target-URI")] = Capture(
+                        headers.get_header("WARC-Record-ID"),
+                        headers.get_header("WARC-Date"),
+                        headers.get_header("WARC-Payload-Digest"),
+                    )
+        except Exception as exc:  # noqa: BLE001 - a broken old archive must not stop this one
+            logger.warning("cannot read the earlier archive %s for revisits: %s", path, exc)
+    return found
 
 
 def _headers(raw: Any) -> list[tuple[str, str]]:
@@ -47,6 +94,7 @@ class WarcExtension:
         self.writer: Any = None
         self.path: Path | None = None
         self.records = 0
+        self._captures: dict[str, Capture] | None = None  # read on the first 304
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcExtension:
@@ -66,11 +114,11 @@ class WarcExtension:
             return False
         from warcio.warcwriter import WARCWriter
 
-        self.path = Path(run_dir) / WARC_FILENAME
+        self.path = Path(run_dir) / warc_filename(spider.run_id)
         self.handle = self.path.open("ab")
         self.writer = WARCWriter(self.handle, gzip=True, warc_version="1.1")
         info = self.writer.create_warcinfo_record(
-            WARC_FILENAME,
+            self.path.name,
             {
                 "software": "newsaudit (Scrapy, warcio)",
                 "format": "WARC File Format 1.1",
@@ -105,9 +153,12 @@ class WarcExtension:
         headers = [(k, v) for k, v in _headers(response.headers) if k.lower().encode() not in _DROP]
         headers.append(("Content-Length", str(len(body))))
         http = StatusAndHeaders(f"{response.status} {reason}", headers, protocol="HTTP/1.1")
-        resp = self.writer.create_warc_record(
-            response.url, "response", payload=BytesIO(body), http_headers=http
-        )
+        if response.status == 304:
+            resp = self.revisit(response.url, http)
+        else:
+            resp = self.writer.create_warc_record(
+                response.url, "response", payload=BytesIO(body), http_headers=http
+            )
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         req_headers = [("Host", parts.netloc), *_headers(request.headers)]
@@ -121,6 +172,20 @@ class WarcExtension:
         )
         self._write(resp)
         self._write(req)
+
+    def revisit(self, url: str, http: Any) -> Any:
+        """A ``server-not-modified`` revisit pointing at the URL's earlier capture."""
+        if self._captures is None:
+            assert self.path is not None
+            self._captures = earlier_captures(self.path.parent)
+        extra = {"WARC-Profile": SERVER_NOT_MODIFIED, "WARC-Refers-To-Target-URI": url}
+        earlier = self._captures.get(url)
+        if earlier is not None:
+            extra["WARC-Refers-To"] = earlier.record_id
+            extra["WARC-Refers-To-Date"] = earlier.date
+            if earlier.payload_digest:
+                extra["WARC-Payload-Digest"] = earlier.payload_digest
+        return self.writer.create_warc_record(url, "revisit", http_headers=http, warc_headers_dict=extra)
 
     def close(self) -> None:
         if self.handle is not None:

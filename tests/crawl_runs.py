@@ -88,8 +88,8 @@ class Scenario:
 
 @pytest.fixture(scope="session", name="incremental")
 def incremental_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
-    """Four runs over one state: first (with --warc), again unchanged, after one article
-    changed, and --full."""
+    """Four runs over one state: first (with --warc), again unchanged (with --warc: its
+    304s become revisit records), after one article changed, and --full."""
     from crawler.demo.server import DemoServer
 
     tmp = tmp_path_factory.mktemp("incremental")
@@ -97,7 +97,7 @@ def incremental_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scena
     try:
         scenario = Scenario(server, tmp / "out", demo_config(tmp, server.port))
         scenario.crawl("first", "--warc")
-        scenario.crawl("again")
+        scenario.crawl("again", "--warc")
         site = server.site
         article = site.by_path[CHANGED_PATH]
         changed = dataclasses.replace(

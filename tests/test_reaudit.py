@@ -35,7 +35,7 @@ def blocks_run(warc_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same run without its archive: only the feed's stored blocks are left."""
     copy = tmp_path_factory.mktemp("noarchive") / warc_run.run_dir.name
     shutil.copytree(warc_run.run_dir, copy)
-    (copy / "responses.warc.gz").unlink()
+    (copy / warc_run.summary["files"]["warc"]).unlink()
     return copy
 
 
