@@ -1,27 +1,57 @@
-"""Site memory cost per article as the memory grows: lookup (recall) and insert
-(remember) time, and index bytes, at 1k, 10k and 100k articles.
+"""Site memory cost per article as the memory grows, SQLite file and Redis side by
+side: lookup (recall) and insert (remember) time, and index bytes, at 1k, 10k and 100k
+articles; then the Redis lock: judge-and-remember throughput of 1, 2 and 4 processes
+sharing one Redis memory.
 
 Articles are generated from a fixed-seed word list: 6 paragraphs of 25-40 words,
 100 sites, each with a template footer on every page, and a paragraph of an earlier
 article pasted into 1% of them. Fingerprinting is pure CPU whatever the memory holds,
-so it is done before the clock starts. At each size the next ``--window`` articles
-are timed; the ratio of the per-article cost at the largest size to the smallest is
-printed (target: at most 1.3).
+so it is done before the clock starts, once per article for both backends (each
+article goes into both memories, in the same order). At each size the next
+``--window`` articles are timed (recall and remember, inside one transaction per
+window for both backends, so the Redis lock is not in these figures); the ratio of the
+per-article cost at the largest size to the smallest is printed (target: at most 1.3).
+SQLite bytes are the file's size; Redis bytes are the ``INFO memory`` ``used_memory``
+growth since the empty server, per article held.
+
+The lock: ``--concurrent`` articles (fingerprinted once, before the processes fork) are
+judged with :func:`audit.memory.judge.judge` (one lock per page, as a crawl worker does)
+by 1, 2 and 4 processes into a fresh memory each time (a new key prefix), the articles
+dealt out between them; articles/s from the start signal to the last process done, and
+the ratios to one process, and when each process was done (a fair lock has them all
+done near the end; redis-py's lock polls every 0.1 s, so a waiting process may lose the
+lock to the holder's next page again and again). Since a page's recall and remember run under the lock, the
+ideal is 1.0x: more processes cannot judge faster, and less than 1.0 is what the lock
+costs (waiting, polling, contention).
+
+The script starts its own ``redis-server`` (``--redis-server``, default the one on
+PATH) on a free loopback port, with no persistence, and kills it at the end.
 
     .venv/bin/python bench/memory_index.py [--sizes 1000,10000,100000] [--window 500]
+        [--concurrent 800] [--processes 1,2,4]
+
+A quick run: ``--sizes 1000,5000`` (well under a minute).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from audit.config import default_config
-from audit.memory.judge import fingerprint_article, recall, remember
+from audit.memory.judge import ArticlePrints, fingerprint_article, judge, recall, remember
+from audit.memory.redis_store import RedisMemoryStore, key_prefix
 from audit.memory.store import MemoryStore
 from audit.model import Article, Block
 
@@ -68,59 +98,190 @@ def article(i: int, rng: random.Random, words: list[str], footers: list[str], pa
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--window", type=int, default=500)
-    args = parser.parse_args()
+@contextmanager
+def redis_server(binary: str, workdir: Path) -> Iterator[str]:
+    """A throwaway ``redis-server`` on a free 127.0.0.1 port; yields its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+         "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{binary} did not start on port {port}")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def used_memory(store: RedisMemoryStore) -> int:
+    return int(store.r.info("memory")["used_memory"])
+
+
+class Articles:
+    """The bench's article stream, fingerprinted; the same for every backend."""
+
+    def __init__(self, seed: int = 14, first: int = 0) -> None:
+        self.rng = random.Random(14)
+        self.words = vocabulary(self.rng)
+        self.footers = [sentence(self.rng, self.words, 14) for _ in range(100)]
+        if seed != 14:
+            self.rng = random.Random(seed)
+        self.pastes: list[str] = []
+        self.made = first
+        self.config = default_config()
+
+    def next(self) -> ArticlePrints:
+        prints = fingerprint_article(
+            article(self.made, self.rng, self.words, self.footers, self.pastes), self.config
+        )
+        assert prints is not None
+        self.made += 1
+        return prints
+
+
+def timed_window(store: Any, window: list[ArticlePrints], config: Any) -> tuple[float, float]:
+    """Milliseconds per article: recall, remember."""
+    looked = inserted = 0.0
+    with store.transaction():
+        for p in window:
+            t0 = time.perf_counter()
+            _, plan = recall(store, p, config)
+            t1 = time.perf_counter()
+            remember(store, p, plan)
+            looked += t1 - t0
+            inserted += time.perf_counter() - t1
+    return 1e3 * looked / len(window), 1e3 * inserted / len(window)
+
+
+def growth(args: argparse.Namespace, url: str, tmp: Path) -> dict[str, list[tuple[int, float, float, float]]]:
     sizes = [int(s) for s in args.sizes.split(",")]
-    rng = random.Random(14)
-    words = vocabulary(rng)
-    footers = [sentence(rng, words, 14) for _ in range(100)]
-    pastes: list[str] = []
-    config = default_config()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "memory.sqlite"
-        store = MemoryStore(path)
-        made = 0
-
-        def next_prints():
-            nonlocal made
-            prints = fingerprint_article(article(made, rng, words, footers, pastes), config)
-            made += 1
-            return prints
-
-        for size in sizes:
-            while store.count() < size:  # fill (untimed)
-                batch = [next_prints() for _ in range(min(1000, size - store.count()))]
+    stream = Articles()
+    config = stream.config
+    path = tmp / "sqlite"
+    path.mkdir()
+    lite = MemoryStore(path / "memory.sqlite")
+    shared = RedisMemoryStore(url, prefix=key_prefix() + "growth:")
+    empty = used_memory(shared)
+    stores = {"sqlite": lite, "redis": shared}
+    rows: dict[str, list[tuple[int, float, float, float]]] = {"sqlite": [], "redis": []}
+    for size in sizes:
+        while lite.count() < size:  # fill (untimed), the same articles into both
+            batch = [stream.next() for _ in range(min(1000, size - lite.count()))]
+            for store in stores.values():
                 with store.transaction():
                     for p in batch:
                         _, plan = recall(store, p, config)
                         remember(store, p, plan)
-            window = [next_prints() for _ in range(args.window)]
-            looked = inserted = 0.0
-            with store.transaction():
-                for p in window:
-                    t0 = time.perf_counter()
-                    _, plan = recall(store, p, config)
-                    t1 = time.perf_counter()
-                    remember(store, p, plan)
-                    looked += t1 - t0
-                    inserted += time.perf_counter() - t1
-            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        window = [stream.next() for _ in range(args.window)]
+        for name, store in stores.items():
+            lookup, insert = timed_window(store, window, config)
             held = store.count()
-            size_bytes = sum(f.stat().st_size for f in Path(tmp).iterdir())
-            rows.append((size, 1e3 * looked / len(window), 1e3 * inserted / len(window), size_bytes / held))
+            if name == "sqlite":
+                lite.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                size_bytes = sum(f.stat().st_size for f in path.iterdir())
+            else:
+                size_bytes = used_memory(shared) - empty
+            rows[name].append((size, lookup, insert, size_bytes / held))
             print(
-                f"{size:>7} articles: lookup {rows[-1][1]:.3f} ms, insert {rows[-1][2]:.3f} ms per article, "
-                f"{rows[-1][3]:.0f} bytes per article",
+                f"{name:>6} {size:>7} articles: lookup {lookup:.3f} ms, insert {insert:.3f} ms per article, "
+                f"{size_bytes / held:.0f} bytes per article",
                 flush=True,
             )
-        store.close()
-    first, last = rows[0], rows[-1]
-    ratio = (last[1] + last[2]) / (first[1] + first[2])
-    print(f"per-article cost {last[0]} / {first[0]} articles: {ratio:.2f}x (target <= 1.3)")
+    lite.close()
+    shared.close()
+    for name, found in rows.items():
+        first, last = found[0], found[-1]
+        ratio = (last[1] + last[2]) / (first[1] + first[2])
+        print(f"{name:>6} per-article cost {last[0]} / {first[0]} articles: {ratio:.2f}x (target <= 1.3)")
+    return rows
+
+
+#: Set before the processes fork (the fork start method): every process reads the same prints.
+_PRINTS: list[ArticlePrints] = []
+
+
+def _judge_share(url: str, prefix: str, share: slice, ready: Any, start: Any, done: Any, slot: int) -> None:
+    config = default_config()
+    store = RedisMemoryStore(url, prefix=prefix)
+    mine = _PRINTS[share]
+    ready.wait()  # every process connected
+    start.wait()
+    for p in mine:
+        judge(store, p, config)
+    done[slot] = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in every process
+    store.close()
+
+
+def throughput(args: argparse.Namespace, url: str) -> dict[int, float]:
+    global _PRINTS
+    stream = Articles(seed=1000, first=10_000_000)
+    _PRINTS = [stream.next() for _ in range(args.concurrent)]
+    ctx = multiprocessing.get_context("fork")
+    rates: dict[int, float] = {}
+    for n in [int(x) for x in args.processes.split(",")]:
+        prefix = key_prefix() + f"lock{n}:"
+        ready, start, done = ctx.Barrier(n + 1), ctx.Event(), ctx.Array("d", n)
+        procs = [
+            ctx.Process(target=_judge_share, args=(url, prefix, slice(i, None, n), ready, start, done, i))
+            for i in range(n)
+        ]
+        for proc in procs:
+            proc.start()
+        ready.wait()
+        t0 = time.perf_counter()
+        start.set()
+        for proc in procs:
+            proc.join()
+        elapsed = time.perf_counter() - t0
+        if any(proc.exitcode for proc in procs):
+            raise RuntimeError(f"a judging process failed ({[proc.exitcode for proc in procs]})")
+        with RedisMemoryStore(url, prefix=prefix) as check:
+            assert check.count() == len(_PRINTS), (check.count(), len(_PRINTS))
+        rates[n] = len(_PRINTS) / elapsed
+        finished = sorted(t - t0 for t in done)
+        spread = f", processes done after {finished[0]:.2f}-{finished[-1]:.2f} s" if n > 1 else ""
+        print(
+            f"  redis lock, {n} process{'es' if n > 1 else ''}: {len(_PRINTS)} articles judged in "
+            f"{elapsed:.2f} s, {rates[n]:.0f} articles/s{spread}",
+            flush=True,
+        )
+    one = rates[min(rates)]
+    print(
+        "  throughput ratio to one process: "
+        + ", ".join(f"{n} processes {rate / one:.2f}x" for n, rate in rates.items() if n != min(rates))
+    )
+    return rates
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--window", type=int, default=500)
+    parser.add_argument("--concurrent", type=int, default=800, help="articles judged in the lock test")
+    parser.add_argument("--processes", default="1,2,4")
+    parser.add_argument("--redis-server", default=shutil.which("redis-server") or "redis-server")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, redis_server(args.redis_server, Path(tmp)) as url:
+        growth(args, url, Path(tmp))
+        if args.concurrent:
+            throughput(args, url)
+    print(f"({time.perf_counter() - started:.0f} s)")
     return 0
 
 

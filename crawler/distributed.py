@@ -4,7 +4,10 @@
 ``NEWSAUDIT_REDIS_URL``) swaps Scrapy's scheduler for scrapy-redis's: the request
 queue and the request dupefilter live in Redis, persist across restarts
 (``SCHEDULER_PERSIST``), and any number of workers on any number of machines pull
-from them. Keys are scoped per site: ``newsaudit:<site>:...``.
+from them. Keys are scoped per site: ``newsaudit:<site>:<name>`` for the names of
+:func:`keys` only (``--redis-flush`` deletes those and nothing else: the site memory
+shares the Redis under ``newsaudit:memory:<layout>-<digest>:``, and a site may be named
+``memory``).
 
 On top of scrapy-redis, this module keeps the feed's accounting exact across workers:
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import time
 import uuid
@@ -119,12 +123,37 @@ def redis_settings(url: str, site: str, idle_close: float = 5.0) -> dict[str, An
     }
 
 
+#: The per-worker keys of :func:`keys` (a worker id follows the name).
+PER_WORKER = ("alive", "inflight", "reclaim")
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by a Redis ``SCAN MATCH`` pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
+def site_keys(client: Any, site: str) -> list[bytes]:
+    """The frontier keys of ``site`` that exist: only the names :func:`keys` gives.
+
+    Not ``newsaudit:<site>:*``: other things share the crawl's Redis under ``newsaudit:``
+    (the site memory, ``newsaudit:memory:<layout>-<digest>:...``), and a site may be
+    named ``memory``. A frontier key's third part is one of the names of :func:`keys`,
+    which no memory prefix (``<layout>-<digest>``) is."""
+    k = keys(site)
+    fixed = [k[name] for name in k if name not in PER_WORKER]
+    doomed = [key.encode() for key in fixed if client.exists(key)]
+    for name in PER_WORKER:
+        doomed += client.scan_iter(match=_glob_escape(k[name]) + "*")
+    return doomed
+
+
 def flush_site(url: str, site: str) -> int:
-    """Delete a site's shared frontier (queue, dupefilter, claims, worker records)."""
+    """Delete a site's shared frontier (queue, dupefilter, claims, worker records), and
+    nothing else in that Redis (see :func:`site_keys`)."""
     import redis
 
     client = redis.Redis.from_url(url)
-    doomed = list(client.scan_iter(match=f"newsaudit:{site}:*"))
+    doomed = site_keys(client, site)
     if doomed:
         client.delete(*doomed)
     return len(doomed)

@@ -168,3 +168,45 @@ def test_a_killed_worker_loses_no_url(tmp_path, redis_server):
     summary = run_summary(survivor_out)
     counts = summary["counts"]
     assert counts["discovered"] == sum(v for k, v in counts.items() if k != "discovered")
+
+
+def test_flushing_a_site_named_memory_leaves_the_shared_memory_alone(redis_server):
+    """The site memory lives in the crawl's Redis under ``newsaudit:memory:<layout>-<digest>:``;
+    a site may be named ``memory``, and flushing its frontier takes only frontier keys."""
+    import redis
+
+    from audit.memory.redis_store import key_prefix
+    from audit.memory.session import SiteMemory
+    from crawler.distributed import flush_site, keys
+    from tests import memory_articles as m
+
+    with SiteMemory(redis_server.url) as memory:
+        for page in m.id_site():
+            memory.audit(page)
+        held = memory.count()
+    assert held >= 2
+    client = redis.Redis.from_url(redis_server.url)
+    prefix = key_prefix()
+    assert prefix.startswith("newsaudit:memory:")  # what a match on newsaudit:memory:* would take
+    memory_keys = sorted(client.scan_iter(match=prefix + "*"))
+    assert memory_keys
+    for site in ("memory", "other"):  # a frontier as a crawl leaves it, worker records and all
+        k = keys(site)
+        client.zadd(k["requests"], {"req": 0})
+        client.sadd(k["dupefilter"], "fp")
+        client.sadd(k["seen"], "https://x.example/a")
+        client.sadd(k["workers"], "w1")
+        client.set(k["alive"] + "w1", "1")
+        client.sadd(k["inflight"] + "w1", "req2")
+        client.sadd(k["reclaim"] + "w0", "req3")
+
+    assert flush_site(redis_server.url, "memory") == 7
+    assert not [
+        key for key in client.scan_iter(match="newsaudit:memory:*") if not key.startswith(prefix.encode())
+    ]
+    assert sorted(client.scan_iter(match=prefix + "*")) == memory_keys
+    assert len(list(client.scan_iter(match="newsaudit:other:*"))) == 7  # another site's frontier stays
+    with SiteMemory(redis_server.url) as memory:
+        assert memory.count() == held
+    assert flush_site(redis_server.url, "memory") == 0
+    client.close()
