@@ -211,3 +211,15 @@ def test_a_bad_document_is_a_failure_record_never_an_exception(monkeypatch):
     assert "RecursionError" in records[0]["failure"]["detail"]
     assert [d.text for d in out[:4]] == [""] * 4
     assert PAGES["en"][2][2] in out[4].text and records[4]["url"] == _url("en")
+
+
+def test_nothing_else_in_audit_imports_datatrove():
+    code = (
+        "import sys, pkgutil, importlib, audit\n"
+        "for m in pkgutil.walk_packages(audit.__path__, 'audit.'):\n"
+        "    if m.name != 'audit.cluster':\n"
+        "        importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] == 'datatrove'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
