@@ -168,11 +168,12 @@ def warc_pages(stream: IO[bytes], name: str) -> Iterator[Page]:
         yield Page.failed(f"{name}#{end}", None, damage)
 
 
-def wacz_pages(path: str) -> Iterator[Page]:
+def wacz_pages(path: str, handle: IO[bytes] | None = None) -> Iterator[Page]:
     """Pages from every ``archive/*.warc[.gz]`` inside a WACZ, in name order;
-    sources read ``file.wacz!archive/data.warc.gz#offset``."""
+    sources read ``file.wacz!archive/data.warc.gz#offset``. ``handle``: read this
+    seekable stream (e.g. a remote file) instead of opening ``path``."""
     try:
-        with zipfile.ZipFile(path) as wacz:
+        with zipfile.ZipFile(handle if handle is not None else path) as wacz:
             names = sorted(n for n in wacz.namelist() if n.startswith("archive/") and is_warc(n))
             if not names:
                 failure = ExtractionFailure("bad_wacz", "no archive/*.warc or *.warc.gz inside")

@@ -66,7 +66,14 @@ def extract_page(page: Page, language: str | None) -> Article | ExtractionFailur
     text = decode(page.body, page.content_type, language)
     if isinstance(text, ExtractionFailure):
         return text
-    extraction = extract_article(text, url=page.url, language_hint=language, source=page.source)
+    return extract_text(text, page.url, language, page.source)
+
+
+def extract_text(
+    text: str, url: str | None, language: str | None, source: str
+) -> Article | ExtractionFailure:
+    """Extract one page already decoded to text (e.g. a datatrove Document, :mod:`audit.cluster`)."""
+    extraction = extract_article(text, url=url, language_hint=language, source=source)
     return extraction.article if extraction.article is not None else extraction.failure  # type: ignore[return-value]
 
 
