@@ -18,7 +18,7 @@ from trafilatura.utils import load_html
 from audit import language
 from audit.declared import declared, declared_languages, placeholder, published
 from audit.model import Article, Block, ExtractionFailure
-from audit.page_repeats import restore_headline_headings, restore_repeats
+from audit.page_repeats import restore_headline_headings, restore_repeats, restore_separated_copies
 from audit.roles import block_roles
 from audit.text import collapse_spaces, dominant_script
 
@@ -195,6 +195,7 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
         return Extraction(failure=ExtractionFailure("no_article_text", "Trafilatura found no main text"))
     meta, raw_blocks = _blocks_from_xml(xml)
     raw_blocks = restore_repeats(tree, raw_blocks)
+    raw_blocks = restore_separated_copies(tree, raw_blocks)
     raw_blocks = restore_headline_headings(tree, raw_blocks, [h for h in (h1, meta.get("title")) if h])
     if not raw_blocks:
         return Extraction(failure=ExtractionFailure("no_article_text", "the main text has no blocks"))

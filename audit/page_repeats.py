@@ -1,4 +1,4 @@
-"""Put back a paragraph pasted twice in a row that Trafilatura dropped.
+"""Put back the copies of a repeated paragraph that Trafilatura dropped.
 
 Trafilatura 2.x deletes an element that repeats the one just before it, even with
 ``deduplicate=False``: exactly the defect ``duplicate_paragraph`` (AQ201) looks for.
@@ -116,6 +116,63 @@ def restore_repeats(
     for index, block in enumerate(raw):
         restored.append(block)
         restored.extend([block] * extra.get(index, 0))
+    return restored
+
+
+_PARAGRAPH_TAGS = ("p", "blockquote")
+
+
+def _linked(node: etree._Element, key: str) -> bool:
+    """Mostly link text: a citation or a teaser, not prose."""
+    return sum(len(_key(a.text_content())) for a in node.iter("a")) * 2 >= len(key)
+
+
+def restore_separated_copies(
+    tree: etree._Element | None, raw: list[tuple[str, str, int | None]]
+) -> list[tuple[str, str, int | None]]:
+    """Put back a paragraph repeated further down the same container that the
+    extraction kept only once.
+
+    When Trafilatura falls back from its main pass (a body with no container it
+    recognises) its paragraph scrape keeps the first copy of a repeated text, so a
+    paragraph pasted twice, a few paragraphs apart, reaches the audit once. The page
+    itself says where the lost copy stood: it is put back only when both copies are
+    paragraphs of the same parent element, the copy's neighbours on the page are both
+    in the extraction, each exactly once, and right next to each other there (so only
+    the copy between them is missing). A line that is mostly links is left alone."""
+    if tree is None or len(raw) < 3:
+        return raw
+    keys = [_key(text) for _, text, _ in raw]
+    position: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        position.setdefault(key, []).append(index)
+    inserts: dict[int, list[tuple[str, str, int | None]]] = {}
+    for parent in {node.getparent() for node in tree.iter(*_PARAGRAPH_TAGS)}:
+        if parent is None:
+            continue
+        children = [c for c in parent if isinstance(c.tag, str) and c.tag in _REPEAT_TAGS]
+        if len(children) < 4:
+            continue
+        texts = [_key(c.text_content()) for c in children]
+        seen: dict[str, int] = {}
+        for i, key in enumerate(texts):
+            if len(key) < MIN_REPEAT_CHARS or children[i].tag not in _PARAGRAPH_TAGS:
+                continue
+            first = seen.setdefault(key, i)
+            if first == i or i - first < 2 or len(position.get(key, ())) != 1 or _linked(children[i], key):
+                continue  # the first copy, a run of copies (restore_repeats), or not lost once
+            if i + 1 >= len(children):
+                continue
+            before, after = position.get(texts[i - 1], []), position.get(texts[i + 1], [])
+            if len(before) == 1 and len(after) == 1 and after[0] == before[0] + 1:
+                kind = raw[position[key][0]][0]
+                inserts.setdefault(after[0], []).append((kind, raw[position[key][0]][1], None))
+    if not inserts:
+        return raw
+    restored: list[tuple[str, str, int | None]] = []
+    for index, block in enumerate(raw):
+        restored.extend(inserts.get(index, []))
+        restored.append(block)
     return restored
 
 

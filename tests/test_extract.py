@@ -263,6 +263,68 @@ def test_template_repeats_at_the_edges_and_link_lines_are_not_put_back(layout):
     assert all(texts.count(t) <= 1 for t in texts)
 
 
+CLOSING = {
+    "id": "Pemerintah daerah menyiapkan dapur umum dan layanan kesehatan bagi warga yang mengungsi.",
+    "en": "The council said it would open a fourth shelter if the water rose again over the weekend.",
+    "vi": "Chính quyền cho biết sẽ mở thêm điểm sơ tán thứ tư nếu nước tiếp tục dâng vào cuối tuần.",
+}
+
+
+def _bare_page(body: str) -> bytes:
+    """Paragraphs straight under ``<body>``: no container Trafilatura's main pass knows."""
+    return (
+        "<html><head><meta charset='utf-8'><title>Banjir rob</title></head><body>"
+        f"<div class='nav'><a href='/'>Beranda</a></div><h1>Banjir rob di pesisir</h1>{body}</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("lang", sorted(PASTED))
+def test_a_copy_pasted_further_down_that_the_extraction_lost_is_put_back_and_flagged(lang):
+    from audit.config import default_config
+    from audit.engine import audit_article
+
+    a, b, c = PASTED[lang]
+    d = CLOSING[lang]
+    page = _bare_page("".join(f"<p>{t}</p>" for t in (a, b, c, b, d)))
+    article = extract_article(page, language_hint=lang).article
+    assert [blk.text for blk in article.blocks if blk.kind == "paragraph"] == [a, b, c, b, d]
+    found = audit_article(article, default_config()).findings
+    assert [(f.rule, f.evidence) for f in found if f.type == "duplicate_paragraph"] == [("AQ201", b)]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # the same text in a sidebar teaser: another container
+        "<p>{a}</p><p>{b}</p><p>{c}</p><p>{d}</p><aside><p>{b}</p></aside>",
+        # a source line that is mostly a link, listed twice
+        "<p>{a}</p><p>Sumber: <a href='/r/1'>{b}</a></p><p>{c}</p><p>Sumber: <a href='/r/1'>{b}</a></p><p>{d}</p>",
+    ],
+)
+def test_a_repeat_in_another_container_or_of_link_text_is_not_put_back(layout):
+    a, b, c = PASTED["id"]
+    article = extract_article(_bare_page(layout.format(a=a, b=b, c=c, d=CLOSING["id"]))).article
+    texts = [blk.text for blk in article.blocks]
+    assert all(texts.count(t) <= 1 for t in texts)
+
+
+def test_copies_the_extraction_kept_are_not_doubled():
+    from lxml import html as lxml_html
+
+    from audit.page_repeats import restore_separated_copies
+
+    a, b, c = PASTED["en"]
+    d = CLOSING["en"]
+    tree = lxml_html.document_fromstring(
+        "<html><body>" + "".join(f"<p>{t}</p>" for t in (a, b, c, b, d)) + "</body></html>"
+    )
+    raw = [("paragraph", t, None) for t in (a, b, c, b, d)]
+    assert restore_separated_copies(tree, raw) == raw
+    # the neighbours of the lost copy not side by side in the extraction: its place is unknown
+    shuffled = [("paragraph", t, None) for t in (a, b, d, c)]
+    assert restore_separated_copies(tree, shuffled) == shuffled
+
+
 @pytest.mark.parametrize(
     ("headline", "paragraphs"),
     [
