@@ -277,3 +277,36 @@ def test_lines_of_a_run_of_short_unpunctuated_lines_are_list_entries_english_and
     assert findings(article(ID[0], line_id, ID[1], ID[2], line_id, language="id")) == [
         ("duplicate_paragraph", "AQ201", 4, line_id)
     ]
+
+
+def test_a_source_line_with_abbreviations_is_still_one_unpunctuated_list_entry():
+    # "Jr." and "Aug." close no sentence: the line is an entry of the list of sources,
+    # repeated in a second list, not a pasted paragraph.
+    sources_en = (
+        "The Guardian, Robert F. Kennedy Jr. Has Promoted Falsehoods, Aug. 16, 2023",
+        "NBC News, Kennedy names a new campaign manager, Sept. 18, 2023",
+        "Forbes, How much Robert F. Kennedy Jr. is worth, Oct. 7, 2023",
+    )
+    more_en = "MSNBC, Kennedy interview on the campaign trail, Dec. 6, 2023"
+    art = article(
+        EN[0], EN[1], *sources_en, EN[2], more_en, sources_en[0], more_en.replace("Dec. 6", "Dec. 9")
+    )
+    assert findings(art) == []
+    sources_id = (
+        "Kompas, Warga Jl. Sudirman mengungsi karena banjir, 3 Maret 2024",
+        "Tempo, Dr. Sri Wahyuni memimpin tim medis di posko, 4 Maret 2024",
+        "Detik, Tanggul di pesisir utara diperbaiki, 5 Maret 2024",
+    )
+    ID = (
+        "Banjir kembali merendam permukiman di pesisir utara Semarang pada Senin pagi.",
+        "Petugas gabungan membantu mengevakuasi warga lanjut usia ke gedung sekolah.",
+        "Pemerintah kota berjanji memperbaiki tanggul yang jebol dalam satu pekan.",
+    )
+    more_id = "Antara, Posko kesehatan dibuka di Jl. Pemuda, 6 Maret 2024"
+    art = article(ID[0], ID[1], *sources_id, ID[2], more_id, sources_id[1], language="id")
+    assert findings(art) == []
+    # A prose paragraph with a real sentence break, repeated, is still flagged.
+    prose = "Menurut Dr. Sri Wahyuni, posko tetap dibuka. Warga diminta melapor bila air kembali naik"
+    assert findings(article(ID[0], prose, ID[1], ID[2], prose, language="id")) == [
+        ("duplicate_paragraph", "AQ201", 4, prose)
+    ]

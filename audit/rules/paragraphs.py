@@ -39,7 +39,7 @@ from audit.model import Article, Block
 from audit.registry import Flag, register, shared_pass
 from audit.rules.boilerplate import is_plea
 from audit.similarity import changed_words, char_ngrams, jaccard, word_shingles
-from audit.text import normalize, unpunctuated_script, words
+from audit.text import normalize, sentences, unpunctuated_script, words
 
 #: Characters that close a sentence or a quoted sentence.
 _DIGITS = re.compile(r"\d+")
@@ -121,7 +121,7 @@ def _list_entry(text: str, size: int, max_words: int) -> bool:
     return (
         size < max_words
         and not _closed(text)
-        and not _SENTENCE_END.search(text)
+        and len(sentences(text)) <= 1  # "Robert F. Kennedy Jr. Has ..., Aug. 16, 2023" is one line
         and not unpunctuated_script(text)
     )
 
