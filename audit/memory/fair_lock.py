@@ -17,7 +17,8 @@ holder's release wakes the next waiter at once instead of leaving it to a poll:
 
 A waiter that gives up leaves the queue (``LREM``). Each step is one Lua script, so the
 queue and the lock change together. The scripts name keys derived from ``<name>``, which a
-single Redis (not a Redis Cluster) allows. No Scrapy here: only redis-py, imported when used.
+single Redis (not a Redis Cluster) allows; ``LPOS`` and a fractional ``BLPOP`` timeout need
+Redis 6.0.6 or later. No Scrapy here: only redis-py, imported when used.
 """
 
 from __future__ import annotations
