@@ -18,11 +18,13 @@ The lock: ``--concurrent`` articles (fingerprinted once, before the processes fo
 judged with :func:`audit.memory.judge.judge` (one lock per page, as a crawl worker does)
 by 1, 2 and 4 processes into a fresh memory each time (a new key prefix), the articles
 dealt out between them; articles/s from the start signal to the last process done, and
-the ratios to one process, and when each process was done (a fair lock has them all
-done near the end; redis-py's lock polls every 0.1 s, so a waiting process may lose the
-lock to the holder's next page again and again). Since a page's recall and remember run under the lock, the
+the ratios to one process, and when each process was done (the store's lock,
+:class:`audit.memory.fair_lock.FairLock`, grants it in arrival order and a release wakes
+the next waiter, so the processes should all be done near the end; redis-py's lock,
+used before, polled every 0.1 s and let a waiting process lose the lock to the holder's
+next page again and again). Since a page's recall and remember run under the lock, the
 ideal is 1.0x: more processes cannot judge faster, and less than 1.0 is what the lock
-costs (waiting, polling, contention).
+costs (waiting, hand-off, contention).
 
 The script starts its own ``redis-server`` (``--redis-server``, default the one on
 PATH) on a free loopback port, with no persistence, and kills it at the end.

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from audit.memory import fingerprint
+from audit.memory.fair_lock import FairLock
 from audit.memory.redis_store import RedisMemoryStore, key_prefix
 from audit.memory.session import SiteMemory
 from audit.memory.store import MemoryStoreError
@@ -203,7 +204,8 @@ def test_a_page_is_judged_only_while_no_other_worker_holds_the_memory(redis_serv
         assert waiter.count() == 1
         # A worker killed inside its transaction: the lock is never released, only expires.
         holder.close()
-        assert redis.Redis.from_url(redis_server.url).lock(waiter.store.k("lock"), timeout=2).acquire()
+        killed = FairLock(redis.Redis.from_url(redis_server.url), waiter.store.k("lock"), ttl=2)
+        assert killed.acquire(timeout=1)
         waiter.store.wait_seconds = 0.5
         with pytest.raises(MemoryStoreError, match="stayed locked"):
             waiter.audit(m.id_site()[1])

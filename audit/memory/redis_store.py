@@ -16,9 +16,11 @@ other fingerprints never mix:
   articles whose body is an original), ``dups:<id>`` (its copies): a lookup is one
   ``SUNION`` of ``b`` band sets and a few pipelined ``HMGET``; nothing ever scans;
 - ``next:article``, ``next:paragraph`` (``INCR`` ids), ``n`` (counters for stats),
-  ``meta``, ``lock``.
+  ``meta``; ``lock`` with ``lock:queue``, ``lock:waiter:<token>`` and
+  ``lock:wake:<token>`` (:mod:`audit.memory.fair_lock`).
 
-Atomicity: :meth:`RedisMemoryStore.transaction` holds a Redis lock (expiring, so a
+Atomicity: :meth:`RedisMemoryStore.transaction` holds a fair Redis lock
+(:class:`audit.memory.fair_lock.FairLock`: granted in arrival order, expiring so a
 killed worker cannot block the others), and :func:`audit.memory.judge.judge` runs a
 page's recall and remember inside it: the workers judge pages one at a time, each
 against every page remembered before it, whichever worker remembered it. Every write
@@ -37,6 +39,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 from audit.memory import fingerprint
+from audit.memory.fair_lock import FairLock
 from audit.memory.fingerprint import Signature
 from audit.memory.store import (
     MEMORY_SCHEMA_VERSION,
@@ -170,10 +173,8 @@ class RedisMemoryStore:
             finally:
                 self._depth -= 1
             return
-        lock = self.r.lock(
-            self.k("lock"), timeout=self.lock_seconds, blocking_timeout=self.wait_seconds, thread_local=False
-        )
-        if not self._guard(lock.acquire):
+        lock = FairLock(self.r, self.k("lock"), ttl=self.lock_seconds)
+        if not self._guard(lock.acquire, self.wait_seconds):
             raise MemoryStoreError(
                 f"the site memory in Redis at {self.path} stayed locked by another worker for "
                 f"{self.wait_seconds:g} s; nothing was changed"
