@@ -782,3 +782,42 @@ def test_a_list_item_opening_the_next_paragraph_does_not_carry_the_sentence_on()
             language="ms",
         )
     ) == [("truncated_text", "AQ501", 2, cut)]
+
+
+def test_a_paragraph_stopping_on_a_figure_after_an_ordinary_word_is_judged_like_any_open_ending():
+    # English and Indonesian: a figure after a lower-case word, on punctuated pages.
+    cut_en = (
+        "Forecasters warned that the river would keep rising through the week. If the level should rise "
+        "above 2"
+    )
+    assert findings(article(EN[0], EN[1], cut_en, EN[2], EN[3])) == [("truncated_text", "AQ501", 2, cut_en)]
+    cut_id = (
+        "Petugas mencatat antrean kendaraan di bengkel terus bertambah sejak pagi. Pada siang hari jumlah "
+        "kendaraan yang menunggu diuji mencapai 120"
+    )
+    assert findings(article(ID[0], ID[1], cut_id, ID[2], ID[3], language="id")) == [
+        ("truncated_text", "AQ501", 2, cut_id)
+    ]
+
+
+def test_figures_closing_a_label_or_a_date_or_a_house_style_are_left_alone():
+    # After a name or a month a figure closes a label or a date.
+    law = (
+        "The new rules follow the amendments passed by parliament last year under the Flood Control Act 2015"
+    )
+    assert findings(article(EN[0], EN[1], law, EN[2], EN[3])) == []
+    since = "Ia bekerja sebagai pengemudi ojek daring di wilayah Jakarta Timur sejak Desember 2017"
+    assert findings(article(ID[0], ID[1], since, ID[2], ID[3], language="id")) == []
+    # A phone number closing a notice is no quantity left hanging.
+    hotline = (
+        "Warga yang kendaraannya belum lolos uji dapat menghubungi layanan pengaduan di nomor 0800727272"
+    )
+    assert findings(article(ID[0], ID[1], hotline, ID[2], ID[3], language="id")) == []
+    # A page that ends its paragraphs on figures without full stops: house style.
+    scores = [
+        "The home side led at the break and the final score at the stadium was 3",
+        "The visitors had two shots on target in the whole second half and finished with 2",
+        "Attendance at the stadium on a cold and wet evening in the north was given as 41000",
+        "The two teams will meet again in the cup at the same ground in the spring of 2025",
+    ]
+    assert findings(article(*scores)) == []

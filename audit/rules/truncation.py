@@ -147,6 +147,28 @@ _POSSESSIVE_END = re.compile(r"\s[a-z][a-z-]*['’]s$")
 _RAW_LAST_WORD = re.compile(r"(?<![\w’'-])(\w[\w’'-]*)\W*$")
 
 
+#: Seven digits or more in one run: a phone or reference number, not a quantity.
+_IDENTIFIER_END = re.compile(r"\d{7,}$")
+#: A figure closing the text after a lower-case word: "... should rise above 2",
+#: "... con gái 10". After a name or a month ("Act 2015", "Disember 2017", "Rp 14,895")
+#: a figure closes a label or a date, which pages leave unpunctuated by design.
+_FIGURE_AFTER_WORD = re.compile(r"(?<![\w’'-])([^\W\d_][\w’'-]*)\s+\d[\d.,]*$")
+
+
+def figure_left_open(text: str) -> bool:
+    """The paragraph stops on a figure after an ordinary lower-case word, with no
+    closing punctuation: to the truncation rule it is an open ending like any word,
+    judged against the page's own punctuation (:func:`ends_mid_sentence` leaves every
+    figure closed, since a figure often closes a sentence)."""
+    stripped = text.rstrip()
+    if not stripped[-1:].isdigit():
+        return False
+    match = _FIGURE_AFTER_WORD.search(stripped)
+    if match is None or not match.group(1)[0].islower():
+        return False  # after a name or a month
+    return not ends_mid_sentence(stripped)
+
+
 def _end_rate(text: str, lang: str | None, config: AuditConfig | None) -> float | None:
     """How often the text's last word ends a sentence in real text of the
     language (``audit/data/sentence_end.json``); ``None`` without data for the
@@ -466,7 +488,10 @@ def _sentence_runs_on(block: Block, following: Block | None) -> bool:
     "A paragraph stops mid-sentence, without closing punctuation.",
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    open_ended = [b for b in article.blocks if b.kind in ("paragraph", "quote") and ends_mid_sentence(b.text)]
+    def open_end(text: str) -> bool:
+        return ends_mid_sentence(text) or figure_left_open(text)
+
+    open_ended = [b for b in article.blocks if b.kind in ("paragraph", "quote") and open_end(b.text)]
     if not open_ended:
         return  # most pages: the page's style is not even looked at
     script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
@@ -487,12 +512,13 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     }
 
     def left_open(block: Block) -> bool:
-        return block.index not in continued and ends_mid_sentence(block.text)
+        return block.index not in continued and open_end(block.text)
 
     open_ended = [b for b in open_ended if b.index not in continued and counts(b)]
     # Lines the HTML marks as captions, credits or widgets are never judged, but
     # their open endings still show a site that leaves lines unpunctuated.
-    candidates = [b for b in open_ended if _reads_as_prose(b)]
+    # A phone or reference number closing a notice counts as the page's style, never as a cut.
+    candidates = [b for b in open_ended if _reads_as_prose(b) and not _IDENTIFIER_END.search(b.text.rstrip())]
     if not candidates:
         return
     # Some sites end every paragraph without a full stop; there a missing one is
