@@ -119,6 +119,19 @@ def restore_repeats(
     return restored
 
 
+def _insert_before(
+    raw: list[tuple[str, str, int | None]], inserts: dict[int, list[tuple[str, str, int | None]]]
+) -> list[tuple[str, str, int | None]]:
+    """``raw`` with each list of ``inserts`` put right before the block at its index."""
+    if not inserts:
+        return raw
+    restored: list[tuple[str, str, int | None]] = []
+    for index, block in enumerate(raw):
+        restored.extend(inserts.get(index, []))
+        restored.append(block)
+    return restored
+
+
 _PARAGRAPH_TAGS = ("p", "blockquote")
 
 
@@ -167,13 +180,7 @@ def restore_separated_copies(
             if len(before) == 1 and len(after) == 1 and after[0] == before[0] + 1:
                 kind = raw[position[key][0]][0]
                 inserts.setdefault(after[0], []).append((kind, raw[position[key][0]][1], None))
-    if not inserts:
-        return raw
-    restored: list[tuple[str, str, int | None]] = []
-    for index, block in enumerate(raw):
-        restored.extend(inserts.get(index, []))
-        restored.append(block)
-    return restored
+    return _insert_before(raw, inserts)
 
 
 _BODY_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -213,10 +220,4 @@ def restore_headline_headings(
         if before is not None and before[0] == "heading" and _key(before[1]).casefold() in forms:
             continue  # the extraction kept it
         inserts.setdefault(at[0], []).append(("heading", text, int(node.tag[1])))
-    if not inserts:
-        return raw
-    restored: list[tuple[str, str, int | None]] = []
-    for index, block in enumerate(raw):
-        restored.extend(inserts.get(index, []))
-        restored.append(block)
-    return restored
+    return _insert_before(raw, inserts)

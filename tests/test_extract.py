@@ -166,11 +166,12 @@ PASTED = {
 }
 
 
-def _page(body: str) -> bytes:
-    return (
-        "<html><head><meta charset='utf-8'><title>Banjir rob</title></head><body><article>"
-        f"<h1>Banjir rob di pesisir</h1>{body}</article></body></html>"
-    ).encode()
+def _page(body: str, container: bool = True) -> bytes:
+    head = "<html><head><meta charset='utf-8'><title>Banjir rob</title></head><body>"
+    if container:
+        return f"{head}<article><h1>Banjir rob di pesisir</h1>{body}</article></body></html>".encode()
+    nav = "<div class='nav'><a href='/'>Beranda</a></div>"
+    return f"{head}{nav}<h1>Banjir rob di pesisir</h1>{body}</body></html>".encode()
 
 
 @pytest.mark.parametrize("lang", sorted(PASTED))
@@ -272,10 +273,7 @@ CLOSING = {
 
 def _bare_page(body: str) -> bytes:
     """Paragraphs straight under ``<body>``: no container Trafilatura's main pass knows."""
-    return (
-        "<html><head><meta charset='utf-8'><title>Banjir rob</title></head><body>"
-        f"<div class='nav'><a href='/'>Beranda</a></div><h1>Banjir rob di pesisir</h1>{body}</body></html>"
-    ).encode()
+    return _page(body, container=False)
 
 
 @pytest.mark.parametrize("lang", sorted(PASTED))

@@ -255,6 +255,13 @@ def test_a_prose_paragraph_pasted_into_a_list_or_beside_furniture_is_still_a_rep
     assert findings(pasted) == [("duplicate_paragraph", "AQ201", 3, MS[1])]
 
 
+FLOOD_ID = (
+    "Banjir kembali merendam permukiman di pesisir utara Semarang pada Senin pagi.",
+    "Petugas gabungan membantu mengevakuasi warga lanjut usia ke gedung sekolah.",
+    "Pemerintah kota berjanji memperbaiki tanggul yang jebol dalam satu pekan.",
+)
+
+
 def test_lines_of_a_run_of_short_unpunctuated_lines_are_list_entries_english_and_indonesian():
     sources_en = (
         "Reuters, Flood barriers tested along the Chao Phraya, March 3, 2024",
@@ -269,12 +276,7 @@ def test_lines_of_a_run_of_short_unpunctuated_lines_are_list_entries_english_and
     assert findings(art) == []
     # The same line pasted among prose paragraphs, once, is a repeat.
     line_id = "Warga diminta melapor ke posko terdekat bila air kembali naik di permukiman mereka"
-    ID = (
-        "Banjir kembali merendam permukiman di pesisir utara Semarang pada Senin pagi.",
-        "Petugas gabungan membantu mengevakuasi warga lanjut usia ke gedung sekolah.",
-        "Pemerintah kota berjanji memperbaiki tanggul yang jebol dalam satu pekan.",
-    )
-    assert findings(article(ID[0], line_id, ID[1], ID[2], line_id, language="id")) == [
+    assert findings(article(FLOOD_ID[0], line_id, FLOOD_ID[1], FLOOD_ID[2], line_id, language="id")) == [
         ("duplicate_paragraph", "AQ201", 4, line_id)
     ]
 
@@ -297,16 +299,11 @@ def test_a_source_line_with_abbreviations_is_still_one_unpunctuated_list_entry()
         "Tempo, Dr. Sri Wahyuni memimpin tim medis di posko, 4 Maret 2024",
         "Detik, Tanggul di pesisir utara diperbaiki, 5 Maret 2024",
     )
-    ID = (
-        "Banjir kembali merendam permukiman di pesisir utara Semarang pada Senin pagi.",
-        "Petugas gabungan membantu mengevakuasi warga lanjut usia ke gedung sekolah.",
-        "Pemerintah kota berjanji memperbaiki tanggul yang jebol dalam satu pekan.",
-    )
     more_id = "Antara, Posko kesehatan dibuka di Jl. Pemuda, 6 Maret 2024"
-    art = article(ID[0], ID[1], *sources_id, ID[2], more_id, sources_id[1], language="id")
+    art = article(FLOOD_ID[0], FLOOD_ID[1], *sources_id, FLOOD_ID[2], more_id, sources_id[1], language="id")
     assert findings(art) == []
     # A prose paragraph with a real sentence break, repeated, is still flagged.
     prose = "Menurut Dr. Sri Wahyuni, posko tetap dibuka. Warga diminta melapor bila air kembali naik"
-    assert findings(article(ID[0], prose, ID[1], ID[2], prose, language="id")) == [
+    assert findings(article(FLOOD_ID[0], prose, FLOOD_ID[1], FLOOD_ID[2], prose, language="id")) == [
         ("duplicate_paragraph", "AQ201", 4, prose)
     ]
