@@ -331,3 +331,52 @@ def test_a_quotation_in_another_script_is_not_another_story_malay_and_english():
     ms = tuple(t.replace("Penang", "Pulau Pinang") for t in ID)
     assert findings(article(ID_HEADLINE, *ms[:3], verse, *ms[3:], language="ms")) == []
     assert findings(article(EN_HEADLINE, *EN[:3], sign, *EN[3:])) == []
+
+
+def _dateline_signal(art: Article, position: int) -> float:
+    from audit.rules.topic import ArticleText, first_signals
+
+    block = art.blocks[position]
+    return first_signals(block, position, len(art.blocks), ArticleText(art), 0.5, 1.0)["dateline"]
+
+
+def test_the_sites_own_dateline_on_the_lead_after_a_caption_is_not_another_storys():
+    caption_id = "DIAWASI: Petugas memeriksa takaran bahan bakar di sebuah SPBU di Manado, Senin. Foto: Dok"
+    lead_id = "MANADOPOST – " + ID[0]
+    own = Article(
+        url="https://manadopostonline.com/read/2017/04/25/harga-cabai/1",
+        title=ID_HEADLINE,
+        headline=ID_HEADLINE,
+        blocks=tuple(
+            Block(i, "paragraph", t, language="id") for i, t in enumerate((caption_id, lead_id, *ID[1:]))
+        ),
+        language="id",
+    )
+    assert _dateline_signal(own, 1) == 0.0
+    caption_en = "QUEUES: Commuters wait for buses at the Butterworth terminal on Friday. Photo: The Star"
+    lead_en = "THE STAR - 3 March, " + EN[0]
+    own_en = Article(
+        url="https://www.thestar.com.my/news/nation/2024/03/03/penang-ferry",
+        title=EN_HEADLINE,
+        headline=EN_HEADLINE,
+        blocks=tuple(Block(i, "paragraph", t) for i, t in enumerate((caption_en, lead_en, *EN[1:]))),
+        language="en",
+    )
+    assert _dateline_signal(own_en, 1) == 0.0
+
+
+def test_another_storys_dateline_or_the_sites_own_deeper_in_the_body_still_counts():
+    # Another source's dateline in the lead's place, and the site's own name deeper down
+    # (a story of the same agency pasted in), stay evidence of a paste.
+    blocks = ("Foto: Dok", "JICA - 1 Juli, " + ID[0], *ID[1:3], "MANADOPOST – " + ID[3], *ID[4:])
+    art = Article(
+        url="https://manadopostonline.com/read/1",
+        title=ID_HEADLINE,
+        headline=ID_HEADLINE,
+        blocks=tuple(Block(i, "paragraph", t, language="id") for i, t in enumerate(blocks)),
+        language="id",
+    )
+    assert _dateline_signal(art, 1) == 1.0
+    assert _dateline_signal(art, 4) == 1.0
+    en = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
+    assert _dateline_signal(en, 3) == 1.0

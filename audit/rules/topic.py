@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from audit.cohesion import ArticleCohesion, Cohesion
 from audit.config import AuditConfig
@@ -39,6 +40,14 @@ DATELINE = re.compile(
     r"^(?:[A-ZÀ-Ỹ][\w.]*(?:\s[A-ZÀ-Ỹ][\w.]*){0,3}\s[-–—]\s*\d{1,2}\s+[^\W\d_]+,"
     r"|[A-ZÀ-Ỹ]{3,}(?:[\s,.][A-ZÀ-Ỹ]{2,})*\s*(?:\([^)]{1,30}\))?\s*[-–—]\s)"
 )
+#: The words before a dateline's dash or comma: "MANADOPOST", "KOMPAS.com", "JAKARTA, KOMPAS.com".
+_DATELINE_SOURCE = re.compile(r"^([^–—-]{2,40}?)\s*[-–—]")
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 #: An e-mail address, a social handle or a link: author bios and promotions.
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)@\w{2,}|https?://|www\.")
 #: Capitalised words that are not sentence-initial: names of people, places, bodies.
@@ -133,6 +142,16 @@ class ArticleText:
         parts = [b.text for b in article.blocks] + [article.headline or "", article.title or ""]
         self.text = "\n".join(parts).casefold()
         self._counts: dict[str, int] = {}
+        host = urlsplit(article.url or article.canonical_url or "").hostname or ""
+        #: The site's own name as letters only ("manadopostonline", "kompascom"): the
+        #: dateline a site puts on its own stories ("MANADOPOST –", "KOMPAS.com -").
+        self.site_letters = _letters(host + " " + (article.site_name or ""))
+
+    def own_dateline(self, text: str) -> bool:
+        """The paragraph's dateline names this site: the story's own lead, not another's."""
+        opening = _DATELINE_SOURCE.match(text)
+        keys = [_letters(part) for part in opening.group(1).split(",")] if opening else []
+        return any(len(key) >= 4 and key in self.site_letters for key in keys)
 
     def occurrences(self, name: str) -> int:
         if name not in self._counts:
@@ -161,7 +180,10 @@ def first_signals(
     first and the last paragraph are apart by design (a lead, an author's bio, a
     newsletter promotion), so low cohesion there is weaker evidence than mid-story."""
     names, unseen = _names(block, text)
-    dateline = 1.0 if position > 0 and DATELINE.match(block.text) else 0.0
+    # The site's own dateline opens its story: after a caption or standfirst (the second
+    # judged paragraph) it is the lead, deeper in the body it is another story's paste.
+    own_lead = position == 1 and text.own_dateline(block.text)
+    dateline = 1.0 if position > 0 and DATELINE.match(block.text) and not own_lead else 0.0
     truncated = 1.0 if ends_mid_sentence(block.text) and not unpunctuated_script(block.text) else 0.0
     return {
         "bias": 1.0,
