@@ -340,28 +340,19 @@ def _dateline_signal(art: Article, position: int) -> float:
     return first_signals(block, position, len(art.blocks), ArticleText(art), 0.5, 1.0)["dateline"]
 
 
+def _on_site(url: str, headline: str, *paragraphs: str, language: str = "en") -> Article:
+    blocks = tuple(Block(i, "paragraph", t, language=language) for i, t in enumerate(paragraphs))
+    return Article(url=url, title=headline, headline=headline, blocks=blocks, language=language)
+
+
 def test_the_sites_own_dateline_on_the_lead_after_a_caption_is_not_another_storys():
     caption_id = "DIAWASI: Petugas memeriksa takaran bahan bakar di sebuah SPBU di Manado, Senin. Foto: Dok"
-    lead_id = "MANADOPOST – " + ID[0]
-    own = Article(
-        url="https://manadopostonline.com/read/2017/04/25/harga-cabai/1",
-        title=ID_HEADLINE,
-        headline=ID_HEADLINE,
-        blocks=tuple(
-            Block(i, "paragraph", t, language="id") for i, t in enumerate((caption_id, lead_id, *ID[1:]))
-        ),
-        language="id",
-    )
+    url_id = "https://manadopostonline.com/read/2017/04/25/harga-cabai/1"
+    own = _on_site(url_id, ID_HEADLINE, caption_id, "MANADOPOST – " + ID[0], *ID[1:], language="id")
     assert _dateline_signal(own, 1) == 0.0
     caption_en = "QUEUES: Commuters wait for buses at the Butterworth terminal on Friday. Photo: The Star"
-    lead_en = "THE STAR - 3 March, " + EN[0]
-    own_en = Article(
-        url="https://www.thestar.com.my/news/nation/2024/03/03/penang-ferry",
-        title=EN_HEADLINE,
-        headline=EN_HEADLINE,
-        blocks=tuple(Block(i, "paragraph", t) for i, t in enumerate((caption_en, lead_en, *EN[1:]))),
-        language="en",
-    )
+    url_en = "https://www.thestar.com.my/news/nation/2024/03/03/penang-ferry"
+    own_en = _on_site(url_en, EN_HEADLINE, caption_en, "THE STAR - 3 March, " + EN[0], *EN[1:])
     assert _dateline_signal(own_en, 1) == 0.0
 
 
@@ -369,13 +360,7 @@ def test_another_storys_dateline_or_the_sites_own_deeper_in_the_body_still_count
     # Another source's dateline in the lead's place, and the site's own name deeper down
     # (a story of the same agency pasted in), stay evidence of a paste.
     blocks = ("Foto: Dok", "JICA - 1 Juli, " + ID[0], *ID[1:3], "MANADOPOST – " + ID[3], *ID[4:])
-    art = Article(
-        url="https://manadopostonline.com/read/1",
-        title=ID_HEADLINE,
-        headline=ID_HEADLINE,
-        blocks=tuple(Block(i, "paragraph", t, language="id") for i, t in enumerate(blocks)),
-        language="id",
-    )
+    art = _on_site("https://manadopostonline.com/read/1", ID_HEADLINE, *blocks, language="id")
     assert _dateline_signal(art, 1) == 1.0
     assert _dateline_signal(art, 4) == 1.0
     en = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
