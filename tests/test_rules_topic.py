@@ -365,3 +365,20 @@ def test_another_storys_dateline_or_the_sites_own_deeper_in_the_body_still_count
     assert _dateline_signal(art, 4) == 1.0
     en = article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])
     assert _dateline_signal(en, 3) == 1.0
+
+
+def test_the_first_item_after_a_lead_in_line_is_not_judged_english_and_indonesian():
+    # "Accomplishments:" opens an enumeration set as paragraphs; its first item leaves the
+    # story's thread by design. The same paragraph after ordinary prose is still flagged.
+    en = article(EN_HEADLINE, *EN[:3], "What else happened:", EN_PASTED, *EN[3:])
+    assert findings(en) == []
+    id_ = article(ID_HEADLINE, *ID[:3], "Hal lain pekan ini:", ID_PASTED, *ID[3:], language="id")
+    assert findings(id_) == []
+    assert findings(article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:])) == [
+        ("off_topic_paragraph", "AQ301", 3, EN_PASTED)
+    ]
+    # A long sentence ending on a colon is prose introducing a quote, not a list's lead-in.
+    lead = "The operator gave the following explanation for the delay to reporters on Friday:"
+    assert findings(article(EN_HEADLINE, *EN[:3], lead, EN_PASTED, *EN[3:])) == [
+        ("off_topic_paragraph", "AQ301", 4, EN_PASTED)
+    ]

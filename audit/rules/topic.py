@@ -91,6 +91,16 @@ def _credit_list(text: str) -> bool:
 _BULLETED = re.compile(r"\s*[-•*▪►]\s")
 
 
+def _after_lead_in(article: Article) -> set[int]:
+    """Blocks right after a short line ending on a colon ("Accomplishments:", "Yang perlu
+    disiapkan:"): the first item of an enumeration set as paragraphs."""
+    return {
+        following.index
+        for block, following in zip(article.blocks, article.blocks[1:], strict=False)
+        if block.text.rstrip().endswith(":") and len(block.text.split()) <= 6
+    }
+
+
 def _judged(
     block: Block,
     article: Article,
@@ -262,8 +272,12 @@ def paragraph_off_topic(article: Article, config: AuditConfig) -> Iterator[Flag]
         article.language,  # Malay keeps its own word list (family() would say "id")
     )
     text = ArticleText(article)
+    # An enumeration's items are part of the article's vocabulary, but leave its thread by design.
+    listed = _after_lead_in(article)
     scored = []
     for i, block in enumerate(paras):
+        if block.index in listed:
+            continue
         first = first_signals(block, i, len(paras), text, cohesion.loo[i], cohesion.relative(i))
         if highest_possible_score(first, weights) <= threshold:
             continue  # cannot be flagged, whatever its cosines
