@@ -155,12 +155,12 @@ def restore_separated_copies(
     the copy between them is missing). A line that is mostly links is left alone."""
     if tree is None or len(raw) < 3:
         return raw
-    keys = [_key(text) for _, text, _ in raw]
     position: dict[str, list[int]] = {}
-    for index, key in enumerate(keys):
-        position.setdefault(key, []).append(index)
+    for index, (_, text, _) in enumerate(raw):
+        position.setdefault(_key(text), []).append(index)
     inserts: dict[int, list[tuple[str, str, int | None]]] = {}
-    for parent in {node.getparent() for node in tree.iter(*_PARAGRAPH_TAGS)}:
+    # Parents in document order (a set's order would vary between runs).
+    for parent in dict.fromkeys(node.getparent() for node in tree.iter(*_PARAGRAPH_TAGS)):
         if parent is None:
             continue
         children = [c for c in parent if isinstance(c.tag, str) and c.tag in _REPEAT_TAGS]
@@ -168,18 +168,16 @@ def restore_separated_copies(
             continue
         texts = [_key(c.text_content()) for c in children]
         seen: dict[str, int] = {}
-        for i, key in enumerate(texts):
+        for i, key in enumerate(texts[:-1]):  # the last child has no next neighbour to place it by
             if len(key) < MIN_REPEAT_CHARS or children[i].tag not in _PARAGRAPH_TAGS:
                 continue
             first = seen.setdefault(key, i)
             if first == i or i - first < 2 or len(position.get(key, ())) != 1 or _linked(children[i], key):
                 continue  # the first copy, a run of copies (restore_repeats), or not lost once
-            if i + 1 >= len(children):
-                continue
             before, after = position.get(texts[i - 1], []), position.get(texts[i + 1], [])
             if len(before) == 1 and len(after) == 1 and after[0] == before[0] + 1:
-                kind = raw[position[key][0]][0]
-                inserts.setdefault(after[0], []).append((kind, raw[position[key][0]][1], None))
+                kind, text, _ = raw[position[key][0]]
+                inserts.setdefault(after[0], []).append((kind, text, None))
     return _insert_before(raw, inserts)
 
 

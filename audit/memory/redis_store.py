@@ -99,6 +99,7 @@ class RedisMemoryStore:
         self.lock_seconds, self.wait_seconds = lock_seconds, wait_seconds
         self._errors: tuple[type[BaseException], ...] = (redis.exceptions.RedisError, OSError)
         self._depth = 0
+        self._lock: FairLock | None = None
         try:
             self._client: Any = redis.Redis.from_url(
                 url,
@@ -173,7 +174,11 @@ class RedisMemoryStore:
             finally:
                 self._depth -= 1
             return
-        lock = FairLock(self.r, self.k("lock"), ttl=self.lock_seconds)
+        client = self.r  # a closed store says so, as before
+        if self._lock is None:  # one per store: its scripts are registered once, not per page
+            self._lock = FairLock(client, self.k("lock"), ttl=self.lock_seconds)
+        lock = self._lock
+        lock.ttl = self.lock_seconds  # read per transaction, as the store's setting may change
         if not self._guard(lock.acquire, self.wait_seconds):
             raise MemoryStoreError(
                 f"the site memory in Redis at {self.path} stayed locked by another worker for "

@@ -192,8 +192,8 @@ def first_signals(
     names, unseen = _names(block, text)
     # The site's own dateline opens its story: after a caption or standfirst (the second
     # judged paragraph) it is the lead, deeper in the body it is another story's paste.
-    own_lead = position == 1 and text.own_dateline(block.text)
-    dateline = 1.0 if position > 0 and DATELINE.match(block.text) and not own_lead else 0.0
+    dated = position > 0 and DATELINE.match(block.text) is not None
+    dateline = 1.0 if dated and not (position == 1 and text.own_dateline(block.text)) else 0.0
     truncated = 1.0 if ends_mid_sentence(block.text) and not unpunctuated_script(block.text) else 0.0
     return {
         "bias": 1.0,

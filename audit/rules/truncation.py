@@ -158,15 +158,21 @@ _FIGURE_AFTER_WORD = re.compile(r"(?<![\w’'-])([^\W\d_][\w’'-]*)\s+\d[\d.,]*
 def figure_left_open(text: str) -> bool:
     """The paragraph stops on a figure after an ordinary lower-case word, with no
     closing punctuation: to the truncation rule it is an open ending like any word,
-    judged against the page's own punctuation (:func:`ends_mid_sentence` leaves every
-    figure closed, since a figure often closes a sentence)."""
+    judged against the page's own punctuation (:func:`ends_mid_sentence` leaves such a
+    figure closed, since a figure often closes a sentence). After a name or a month
+    it is not."""
     stripped = text.rstrip()
     if not stripped[-1:].isdigit():
         return False
     match = _FIGURE_AFTER_WORD.search(stripped)
-    if match is None or not match.group(1)[0].islower():
-        return False  # after a name or a month
-    return not ends_mid_sentence(stripped)
+    return match is not None and match.group(1)[0].islower()
+
+
+def _open_at_end(text: str) -> bool:
+    """An open ending for AQ501: any :func:`ends_mid_sentence`, or a figure left open.
+    Only AQ501 weighs a figure against the page's own punctuation; the other rules
+    take :func:`ends_mid_sentence` as evidence of a cut by itself."""
+    return ends_mid_sentence(text) or figure_left_open(text)
 
 
 def _end_rate(text: str, lang: str | None, config: AuditConfig | None) -> float | None:
@@ -488,10 +494,7 @@ def _sentence_runs_on(block: Block, following: Block | None) -> bool:
     "A paragraph stops mid-sentence, without closing punctuation.",
 )
 def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[Flag]:
-    def open_end(text: str) -> bool:
-        return ends_mid_sentence(text) or figure_left_open(text)
-
-    open_ended = [b for b in article.blocks if b.kind in ("paragraph", "quote") and open_end(b.text)]
+    open_ended = [b for b in article.blocks if b.kind in ("paragraph", "quote") and _open_at_end(b.text)]
     if not open_ended:
         return  # most pages: the page's style is not even looked at
     script = dominant_script(" ".join(b.text for b in article.blocks if b.kind == "paragraph")[:4000])
@@ -512,7 +515,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     }
 
     def left_open(block: Block) -> bool:
-        return block.index not in continued and open_end(block.text)
+        return block.index not in continued and _open_at_end(block.text)
 
     open_ended = [b for b in open_ended if b.index not in continued and counts(b)]
     # Lines the HTML marks as captions, credits or widgets are never judged, but
