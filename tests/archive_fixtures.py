@@ -147,7 +147,12 @@ def corrupt_gzip(path: Path) -> Path:
     """A .warc.gz whose deflate stream is broken in its first record."""
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
-    writer.write_record(_response(writer, PAGES["en"][2], page_html("en"), "text/html"))
+    record = _response(writer, PAGES["en"][2], page_html("en"), "text/html")
+    # Fixed ID and date: the same compressed bytes, so the same damage, in every run (a
+    # random record ID once let the garbled deflate stream decode into a bad record).
+    record.rec_headers.replace_header("WARC-Record-ID", "<urn:uuid:00000000-0000-4000-8000-000000000001>")
+    record.rec_headers.replace_header("WARC-Date", "2026-11-01T00:00:00Z")
+    writer.write_record(record)
     data = buf.getvalue()
     path.write_bytes(data[:30] + b"\xff" * 40 + data[70:])
     return path
