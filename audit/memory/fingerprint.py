@@ -14,11 +14,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from audit.text import words
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 #: Permutations per signature. Changing it (or the seed, shingle size or
 #: threshold) makes old memories unreadable: the store records them and refuses
@@ -51,12 +54,18 @@ def params() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def bands() -> tuple[int, int]:
     """``(b, r)``: bands per signature and rows per band, as MinHashLSH optimises them."""
+    # Lazy: datasketch pulls in scipy (~0.4 s of start-up), which an audit
+    # without site memory never uses.
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
+    from datasketch import MinHash  # lazy, as in bands()
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)  # permutations are drawn once
 
 
@@ -83,6 +92,8 @@ class Signature:
 
 
 def signature(items: Iterable[bytes]) -> Signature:
+    from datasketch import MinHash  # lazy, as in bands()
+
     items = list(items)
     mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_template().permutations)
     if items:
