@@ -157,17 +157,28 @@ def _own_role(node: etree._Element) -> Role | None:
 class PageIndex:
     """The page's elements by normalised text, built once per page."""
 
-    def __init__(self, tree: etree._Element) -> None:
+    def __init__(self, tree: etree._Element, texts: Sequence[str] | None = None) -> None:
+        """``texts``, when given, are the only texts :meth:`find` will be asked
+        about: only elements whose text (or prefix) one of them could match are
+        indexed, which skips the ancestor walk for most of the page's elements."""
         self.lengths: dict[etree._Element, int] = {}
         self.keys: dict[etree._Element, str] = {}
         self.exact: dict[str, etree._Element] = {}
         self.prefix: dict[str, etree._Element] = {}
         self._measure(tree)
+        wanted_exact: set[str] | None = None
+        wanted_prefix: set[str] | None = None
+        if texts is not None:
+            wanted_exact = {_key(t) for t in texts}
+            wanted_prefix = {k[:_PREFIX_CHARS] for k in wanted_exact if len(k) >= _PREFIX_CHARS}
         for node in tree.iter():
             key = self.keys.get(node)
             if key:
-                _keep_deepest(self.exact, key, node)
-                if len(key) >= _PREFIX_CHARS:
+                if wanted_exact is None or key in wanted_exact:
+                    _keep_deepest(self.exact, key, node)
+                if len(key) >= _PREFIX_CHARS and (
+                    wanted_prefix is None or key[:_PREFIX_CHARS] in wanted_prefix
+                ):
                     _keep_deepest(self.prefix, key[:_PREFIX_CHARS], node)
 
     def _measure(self, tree: etree._Element) -> None:
@@ -263,7 +274,7 @@ def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role 
     "embed", "link", "heading"), or ``None`` where the block cannot be traced to an element."""
     if tree is None or not texts:
         return [None] * len(texts)
-    index = PageIndex(tree)
+    index = PageIndex(tree, texts)
     body_chars = sum(len(_key(t)) for t in texts)
     out: list[Role | None] = []
     for text in texts:
