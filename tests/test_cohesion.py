@@ -72,3 +72,27 @@ def test_language_tables_are_not_walked_by_the_garbage_collector():
     from wordfreq import get_frequency_list
 
     assert get_frequency_list.cache_info().currsize == 0  # its word lists were let go
+
+
+def test_frequency_table_cache_round_trip(tmp_path, monkeypatch) -> None:
+    """The table read back from the user cache is wordfreq's own, to the last float."""
+    import gc
+
+    from wordfreq import get_frequency_dict
+
+    from audit import cohesion
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cohesion._frequencies.cache_clear()
+    try:
+        written = cohesion._frequencies("da")  # a miss: built by wordfreq, then stored
+        assert list(tmp_path.rglob("da.marshal"))
+        cohesion._frequencies.cache_clear()
+        read = cohesion._frequencies("da")  # a hit
+        assert read == written == get_frequency_dict("da")
+        assert not gc.is_tracked(read)
+        (next(tmp_path.rglob("da.marshal"))).write_bytes(b"\x00garbage")
+        cohesion._frequencies.cache_clear()
+        assert cohesion._frequencies("da") == written  # a corrupt file falls back to wordfreq
+    finally:
+        cohesion._frequencies.cache_clear()
