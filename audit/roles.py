@@ -182,27 +182,35 @@ class PageIndex:
                     _keep_deepest(self.prefix, key[:_PREFIX_CHARS], node)
 
     def _measure(self, tree: etree._Element) -> None:
-        """Every element's whitespace-free text, children before parents."""
+        """Every element's whitespace-free text, children before parents. The
+        per-element work is written out inline (no helper calls, locals bound
+        once): it runs for every element of every page."""
+        lengths, keys = self.lengths, self.keys
+        join = "".join
         for node in reversed(list(tree.iter())):
             if not isinstance(node.tag, str) or node.tag in _HIDDEN:
-                self.lengths[node] = 0
+                lengths[node] = 0
                 continue
-            parts = [_key(node.text or "")]
+            text = node.text
+            parts: list[str] | None = [join(text.split())] if text else []
             for child in node:
-                if child in self.keys:
-                    parts.append(self.keys[child])
-                elif self.lengths.get(child):
+                child_key = keys.get(child)
+                if child_key is not None:
+                    parts.append(child_key)
+                elif lengths.get(child):
                     parts = None
                     break
-                parts.append(_key(child.tail or ""))
+                tail = child.tail
+                if tail:
+                    parts.append(join(tail.split()))
             if parts is None:  # a child too long to keep: only the length is needed
-                self.lengths[node] = sum(self.lengths.get(c, 0) + len(_key(c.tail or "")) for c in node)
-                self.lengths[node] += len(_key(node.text or ""))
+                lengths[node] = sum(lengths.get(c, 0) + len(_key(c.tail or "")) for c in node)
+                lengths[node] += len(_key(node.text or ""))
                 continue
-            key = "".join(parts)
-            self.lengths[node] = len(key)
+            key = join(parts)
+            lengths[node] = len(key)
             if len(key) <= _MAX_KEY_CHARS:
-                self.keys[node] = key
+                keys[node] = key
 
     def find(self, text: str) -> etree._Element | None:
         key = _key(text)
