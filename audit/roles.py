@@ -109,6 +109,17 @@ def _key(text: str) -> str:
     return "".join(text.split())
 
 
+#: Roles of running text; ``None`` (a block that could not be traced) counts as prose.
+_PROSE_ROLES = frozenset({None, "prose", "pull_quote"})
+
+
+def reads_as_prose(role: Role | None) -> bool:
+    """The page does not mark the line as furniture (a caption, credit, standfirst, list
+    entry, table cell, widget, embedded post, a line that is or ends on a link). A pull
+    quote is prose: it repeats the story's own sentences."""
+    return role in _PROSE_ROLES
+
+
 def class_tokens(value: str) -> set[str]:
     """ "article-caption" -> {article, caption}; "articleCaption" likewise. Plurals
     fold to the singular, and adjacent words are also joined ("pull-quote" ->
@@ -257,6 +268,35 @@ def _wholly_linked(node: etree._Element, index: PageIndex) -> bool:
     )
 
 
+def _ends_on_link(node: etree._Element, index: PageIndex) -> bool:
+    """The element's last visible text is a link's text ("... Read our Privacy Policy",
+    "... haga clic aquí", "More about Charlie Savage"): the line points to another
+    page, and a link's label goes without a full stop by design. Walks in from the
+    end: the last child's tail, else into the last child that holds text."""
+    current = node
+    while True:
+        for child in reversed(current):
+            if (child.tail or "").strip():
+                return _within_link(current, node)
+            if isinstance(child.tag, str) and index.lengths.get(child, 0) > 0:
+                current = child
+                break
+        else:
+            return bool((current.text or "").strip()) and _within_link(current, node)
+
+
+def _within_link(element: etree._Element, top: etree._Element) -> bool:
+    """``element`` or an ancestor of it, up to ``top``, is a link."""
+    current: etree._Element | None = element
+    while current is not None:
+        if current.tag == "a" and current.get("href") is not None:
+            return True
+        if current is top:
+            return False
+        current = current.getparent()
+    return False
+
+
 def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
     """The nearest role declared by the element or an ancestor below the article
     body (the first ancestor holding at least half the article's text)."""
@@ -273,13 +313,13 @@ def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
         if role is not None:
             return role
         current = current.getparent()
-    return "prose"
+    return "signpost" if _ends_on_link(node, index) else "prose"
 
 
 def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role | None]:
     """For each extracted block text, its role on the page ("prose", "caption",
     "credit", "standfirst", "list_item", "pull_quote", "table", "widget",
-    "embed", "link", "heading"), or ``None`` where the block cannot be traced to an element."""
+    "embed", "link", "signpost" (prose that ends on a link), "heading"), or ``None`` where the block cannot be traced to an element."""
     if tree is None or not texts:
         return [None] * len(texts)
     index = PageIndex(tree, texts)

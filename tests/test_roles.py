@@ -206,3 +206,43 @@ def test_unpunctuated_caption_and_credit_are_not_cuts_but_a_cut_paragraph_is(lan
     assert flagged == [cut]
     # without the roles the unpunctuated caption is taken for a cut
     assert set(_without_roles(article)) & set(furniture)
+
+
+#: A line whose last words are a link's label: it points the reader elsewhere.
+ID_POLICY = (
+    "Kami mengundang pembaca berdiskusi dengan sopan di kolom komentar, dan redaksi berhak menghapus "
+    'komentar yang melanggar aturan. Baca <a href="/pedoman">pedoman komentar kami</a>'
+)
+EN_POLICY = (
+    "Our members receive offers and updates from us and our partners, and you can unsubscribe at any "
+    'time you like. Read our <a href="/privacy">privacy policy</a>'
+)
+
+
+def _text(html_fragment: str) -> str:
+    return lxml.html.fromstring(f"<p>{html_fragment}</p>").text_content()
+
+
+@pytest.mark.parametrize(
+    ("lang", "prose", "pointer"), [("id", ID_PROSE, ID_POLICY), ("tl", TL_PROSE, EN_POLICY)]
+)
+def test_a_line_ending_on_a_link_is_a_signpost_and_a_link_mid_line_is_not(lang, prose, pointer):
+    inline = f'{prose[1][:-1]} <a href="/x">di sini</a>.'
+    body = _p(prose[0]) + _p(inline) + _p(pointer) + "".join(_p(t) for t in prose[2:])
+    texts = [prose[0], _text(inline), _text(pointer), *prose[2:]]
+    assert _roles(_page(lang, body), texts) == ["prose", "prose", "signpost", "prose", "prose"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "prose", "pointer", "last_words"),
+    [("id", ID_PROSE, ID_POLICY, "pedoman komentar kami"), ("tl", TL_PROSE, EN_POLICY, "privacy policy")],
+)
+def test_an_unpunctuated_signpost_is_not_a_cut_but_the_same_words_unlinked_are(
+    lang, prose, pointer, last_words
+):
+    body = "".join(_p(t) for t in prose[:3]) + _p(pointer) + _p(prose[3])
+    _, flagged = _flagged(_page(lang, body))
+    assert flagged == []
+    unlinked = _text(pointer)
+    _, flagged = _flagged(_page(lang, "".join(_p(t) for t in prose[:3]) + _p(unlinked) + _p(prose[3])))
+    assert [f.rstrip()[-len(last_words) :] for f in flagged] == [last_words]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from audit.config import load_config
 from audit.engine import audit_article
 from audit.model import Article, Block
@@ -382,3 +384,16 @@ def test_the_first_item_after_a_lead_in_line_is_not_judged_english_and_indonesia
     assert findings(article(EN_HEADLINE, *EN[:3], lead, EN_PASTED, *EN[3:])) == [
         ("off_topic_paragraph", "AQ301", 4, EN_PASTED)
     ]
+
+
+def test_a_line_that_is_or_ends_on_a_link_is_not_judged_english_and_indonesian():
+    # The page marks it as pointing elsewhere (a teaser, a policy ending on "Read our ..."):
+    # boilerplate's business. The same text with no role, or as a widget's text, is judged.
+    for art, pasted in (
+        (article(EN_HEADLINE, *EN[:3], EN_PASTED, *EN[3:]), EN_PASTED),
+        (article(ID_HEADLINE, *ID[:3], ID_PASTED, *ID[3:], language="id"), ID_PASTED),
+    ):
+        assert [f[3] for f in findings(art)] == [pasted]
+        for role, judged in (("signpost", False), ("link", False), ("widget", True), ("prose", True)):
+            blocks = tuple(replace(b, role=role) if b.text == pasted else b for b in art.blocks)
+            assert bool(findings(replace(art, blocks=blocks))) is judged, role

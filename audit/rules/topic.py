@@ -88,6 +88,10 @@ def _credit_list(text: str) -> bool:
     return len(tokens) >= 6 and sum(1 for t in tokens if t[0].isupper()) / len(tokens) >= 0.6
 
 
+#: Lines that are, or end on, a link to another page (``audit.roles``). Other furniture
+#: (a widget's text, an embedded post) stays judged: a paste can land inside it.
+_POINTER_ROLES = frozenset({"link", "signpost"})
+
 _BULLETED = re.compile(r"\s*[-•*▪►]\s")
 
 
@@ -113,6 +117,8 @@ def _judged(
     ``settled`` judge blocks langdetect was unsure of as AQ601 does."""
     if block.kind not in ("paragraph", "quote"):
         return False
+    if block.role in _POINTER_ROLES:
+        return False  # a teaser, a plea or a policy that sends the reader elsewhere: not a story's text
     if _BULLETED.match(block.text):
         return False  # a list set as one paragraph ("- Stream on ...: ... - Read on ...")
     if script is not None and dominant_script(block.text) != script:

@@ -28,6 +28,7 @@ from audit.language import family
 from audit.lexicon import PhrasePattern, phrase_pattern
 from audit.model import Article, Block
 from audit.registry import Flag, register
+from audit.roles import reads_as_prose
 from audit.rules.boilerplate import is_call_to_action, is_read_also
 from audit.sentence_end import sentence_end_rate
 from audit.text import dominant_script, function_word_table, function_words, unpunctuated_script, words
@@ -312,10 +313,10 @@ def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
 
 def _reads_as_prose(block: Block) -> bool:
     """The page's HTML does not mark the block as a caption, credit, standfirst,
-    list entry, widget, embedded post or a line that is wholly a link
-    (``audit.roles``); unknown counts as prose. A pull quote
+    list entry, widget, embedded post, a line that is wholly a link or one that
+    ends on a link's label (``audit.roles``); unknown counts as prose. A pull quote
     does: it repeats the story's own sentences (see :func:`_excerpt_left_open`)."""
-    return block.role in (None, "prose", "pull_quote")
+    return reads_as_prose(block.role)
 
 
 def _excerpt_left_open(block: Block) -> bool:
