@@ -310,3 +310,32 @@ def test_a_plea_shown_twice_is_one_boilerplate_finding_not_a_duplicate_english_a
             language=lang,
         )
         assert [(f.rule, f.block) for f in audit_article(art, both).findings] == [("AQ201", 3)]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Support our newsroom by contributing as little as $1 a month."),
+        ("en", "Donate today to keep our reporting free for every reader."),
+        ("id", "Dukung jurnalisme independen dengan berdonasi kepada redaksi kami."),
+        ("ms", "Sokong kami dengan menderma untuk berita tanpa iklan."),
+        ("tl", "Suportahan ang aming pahina sa pamamagitan ng maliit na donasyon."),
+    ],
+)
+def test_a_plea_for_money_is_a_call_to_action(language: str, line: str) -> None:
+    assert findings(article(language, line)) == [("boilerplate", "AQ702", line)]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        # The same verbs in reporting: not the outlet asking the reader.
+        ("en", "Support for the journalism bill grew in the Senate after the vote on Tuesday."),
+        ("en", "Residents who want to donate blood can visit the Red Cross centre on Jalan Ampang."),
+        ("id", "Dukungan warga terhadap program vaksinasi terus meningkat sejak bulan lalu."),
+        ("ms", "Penduduk kampung menderma beras dan air bersih kepada mangsa banjir di Kelantan."),
+        ("tl", "Nagbigay ng donasyon ang alkalde sa mga pamilyang nasunugan sa Tondo."),
+    ],
+)
+def test_the_same_words_in_a_report_are_left_alone(language: str, line: str) -> None:
+    assert findings(article(language, line)) == []
