@@ -316,7 +316,7 @@ def test_a_plea_shown_twice_is_one_boilerplate_finding_not_a_duplicate_english_a
     ("language", "line"),
     [
         ("en", "Support our newsroom by contributing as little as $1 a month."),
-        ("en", "Donate today to keep our reporting free for every reader."),
+        ("en", "Help keep news free for every reader: a gift of as little as $1 makes a difference."),
         ("id", "Dukung jurnalisme independen dengan berdonasi kepada redaksi kami."),
         ("ms", "Sokong kami dengan menderma untuk berita tanpa iklan."),
         ("tl", "Suportahan ang aming pahina sa pamamagitan ng maliit na donasyon."),
@@ -335,6 +335,12 @@ def test_a_plea_for_money_is_a_call_to_action(language: str, line: str) -> None:
         ("id", "Dukungan warga terhadap program vaksinasi terus meningkat sejak bulan lalu."),
         ("ms", "Penduduk kampung menderma beras dan air bersih kepada mangsa banjir di Kelantan."),
         ("tl", "Nagbigay ng donasyon ang alkalde sa mga pamilyang nasunugan sa Tondo."),
+        # A subject before the verb, and an object that is also a call to action's ("aplikasi", "latest").
+        ("id", "Pemkot dukung UMKM lewat aplikasi baru."),
+        ("ms", "Rakyat sokong kerajaan, kata Perdana Menteri dalam hantaran di Facebook."),
+        ("tl", "Suportahan natin ang ating mga atleta, sabi ng Pangulo sa isang video."),
+        ("en", "Exports contribute to growth, the latest data showed."),
+        ("en", "Subsidies help keep prices low, the latest report said."),
     ],
 )
 def test_the_same_words_in_a_report_are_left_alone(language: str, line: str) -> None:
