@@ -26,6 +26,7 @@ Languages ``wordfreq`` does not cover keep the plain in-article weights.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import math
 import os
@@ -65,13 +66,9 @@ def _frequencies(lang: str) -> dict[str, float]:
     if lang == "th":
         return _thai_frequencies()
     cache = _table_cache_path(lang)
-    if cache is not None:
-        try:
-            table = marshal.loads(cache.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            table = None
-        if isinstance(table, dict):
-            return table
+    table = _read_table_cache(cache) if cache is not None else None
+    if table is not None:
+        return table
     from wordfreq import get_frequency_dict, get_frequency_list
 
     table = get_frequency_dict(lang)
@@ -93,17 +90,56 @@ def _table_cache_path(lang: str) -> Path | None:
         wordfreq_version = version("wordfreq")
     except Exception:  # noqa: BLE001 - no cache is always a safe answer
         return None
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "newsaudit" / f"wordfreq-{wordfreq_version}-m{marshal.version}" / f"{lang}.marshal"
+    root = _cache_root()
+    if root is None:
+        return None
+    return root / "newsaudit" / f"wordfreq-{wordfreq_version}-m{marshal.version}-d1" / f"{lang}.marshal"
+
+
+def _cache_root() -> Path | None:
+    """``$XDG_CACHE_HOME`` when it is an absolute path (the XDG spec ignores a relative
+    one), else ``~/.cache``; ``None`` when there is no home directory to find."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg)
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+        return None
+    return home / ".cache" if home.is_absolute() and str(home) != "/" else None
+
+
+#: Bytes of the digest that opens a cached table: a file damaged in a way marshal
+#: still reads (a flipped float) must not change rarities, and so findings.
+_DIGEST_BYTES = 32
+
+
+def _read_table_cache(path: Path) -> dict[str, float] | None:
+    """The cached table, or ``None`` when it is missing, unreadable or not the bytes
+    that were written (its digest does not match)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:_DIGEST_BYTES], data[_DIGEST_BYTES:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST_BYTES).digest() != digest:
+        return None
+    try:
+        table = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return table if isinstance(table, dict) else None
 
 
 def _write_table_cache(path: Path, table: dict[str, float]) -> None:
-    """Write atomically (a reader never sees half a file); an unwritable cache
-    directory only costs the next run the slower load."""
+    """Write atomically (a reader never sees half a file), its digest first; an
+    unwritable cache directory only costs the next run the slower load."""
+    payload = marshal.dumps(table)
+    digest = hashlib.blake2b(payload, digest_size=_DIGEST_BYTES).digest()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(table))
+        partial.write_bytes(digest + payload)
         os.replace(partial, path)
     except OSError:
         return

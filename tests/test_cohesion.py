@@ -94,5 +94,33 @@ def test_frequency_table_cache_round_trip(tmp_path, monkeypatch) -> None:
         (next(tmp_path.rglob("da.marshal"))).write_bytes(b"\x00garbage")
         cohesion._frequencies.cache_clear()
         assert cohesion._frequencies("da") == written  # a corrupt file falls back to wordfreq
+        # A damaged float marshal would still read: the digest catches it.
+        path = next(tmp_path.rglob("da.marshal"))
+        cohesion._frequencies.cache_clear()
+        cohesion._frequencies("da")  # rewritten whole
+        data = bytearray(path.read_bytes())
+        data[-3] ^= 0x01
+        path.write_bytes(bytes(data))
+        cohesion._frequencies.cache_clear()
+        assert cohesion._read_table_cache(path) is None
+        assert cohesion._frequencies("da") == written
+    finally:
+        cohesion._frequencies.cache_clear()
+
+
+def test_no_home_directory_means_no_cache_not_a_crash(monkeypatch) -> None:
+    from audit import cohesion
+
+    def no_home() -> None:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(cohesion.Path, "home", staticmethod(no_home))
+    assert cohesion._cache_root() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG spec says
+    assert cohesion._cache_root() is None
+    cohesion._frequencies.cache_clear()
+    try:
+        assert cohesion._frequencies("da")  # loaded from wordfreq, nothing written
     finally:
         cohesion._frequencies.cache_clear()
