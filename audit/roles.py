@@ -272,29 +272,51 @@ def _ends_on_link(node: etree._Element, index: PageIndex) -> bool:
     """The element's last visible text is a link's text ("... Read our Privacy Policy",
     "... haga clic aquí", "More about Charlie Savage"): the line points to another
     page, and a link's label goes without a full stop by design. Walks in from the
-    end: the last child's tail, else into the last child that holds text."""
+    end: the last child's tail, else into the last visible child that holds text
+    (a hidden one is skipped; its tail is still read)."""
     current = node
     while True:
         for child in reversed(current):
             if (child.tail or "").strip():
                 return _within_link(current, node)
-            if isinstance(child.tag, str) and index.lengths.get(child, 0) > 0:
+            if isinstance(child.tag, str) and index.lengths.get(child, 0) > 0 and not _hidden(child):
                 current = child
                 break
         else:
             return bool((current.text or "").strip()) and _within_link(current, node)
 
 
+#: Links that stay on the page (a footnote mark, an anchor, a script): no other page.
+_IN_PAGE_HREF = re.compile(r"\s*(?:#|javascript:)", re.I)
+
+
 def _within_link(element: etree._Element, top: etree._Element) -> bool:
-    """``element`` or an ancestor of it, up to ``top``, is a link."""
+    """``element`` or an ancestor of it, up to ``top``, links to another page."""
     current: etree._Element | None = element
     while current is not None:
-        if current.tag == "a" and current.get("href") is not None:
+        href = current.get("href") if current.tag == "a" else None
+        if href is not None and not _IN_PAGE_HREF.match(href):
             return True
         if current is top:
             return False
         current = current.getparent()
     return False
+
+
+#: A block ending on one of these closes its sentence, link or not.
+_CLOSING_MARKS = frozenset(".!?…。”\"'»)]")
+
+
+def _signpost(node: etree._Element, index: PageIndex, text: str) -> bool:
+    """The block is the whole element (not a prefix match), is left unpunctuated
+    and ends on a link to another page."""
+    stripped = text.rstrip()
+    return (
+        bool(stripped)
+        and stripped[-1] not in _CLOSING_MARKS
+        and index.keys.get(node) == _key(text)
+        and _ends_on_link(node, index)
+    )
 
 
 def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
@@ -313,7 +335,7 @@ def role_of(node: etree._Element, index: PageIndex, body_chars: int) -> Role:
         if role is not None:
             return role
         current = current.getparent()
-    return "signpost" if _ends_on_link(node, index) else "prose"
+    return "prose"
 
 
 def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role | None]:
@@ -327,7 +349,10 @@ def block_roles(tree: etree._Element | None, texts: Sequence[str]) -> list[Role 
     out: list[Role | None] = []
     for text in texts:
         node = index.find(text)
-        out.append(None if node is None else role_of(node, index, body_chars))
+        role = None if node is None else role_of(node, index, body_chars)
+        if role == "prose" and _signpost(node, index, text):  # type: ignore[arg-type]
+            role = "signpost"
+        out.append(role)
     return _furniture_is_a_minority(out, texts, body_chars)
 
 

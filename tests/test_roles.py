@@ -246,3 +246,14 @@ def test_an_unpunctuated_signpost_is_not_a_cut_but_the_same_words_unlinked_are(
     unlinked = _text(pointer)
     _, flagged = _flagged(_page(lang, "".join(_p(t) for t in prose[:3]) + _p(unlinked) + _p(prose[3])))
     assert [f.rstrip()[-len(last_words) :] for f in flagged] == [last_words]
+
+
+@pytest.mark.parametrize(("lang", "prose"), [("id", ID_PROSE), ("tl", TL_PROSE)])
+def test_a_footnote_mark_a_hidden_link_or_a_closed_link_make_no_signpost(lang, prose):
+    cut = prose[1].rstrip(".")
+    footnote = f'{cut}<sup><a href="#fn1">1</a></sup>'  # an anchor on this page
+    hidden = f'{cut} <a href="/x" aria-hidden="true">lagi</a>'  # no reader sees the link
+    closed = f'{cut} <a href="/x">di sini.</a>'  # the link's label closes the sentence
+    body = _p(prose[0]) + _p(footnote) + _p(hidden) + _p(closed) + "".join(_p(t) for t in prose[2:])
+    texts = [prose[0], _text(footnote), f"{cut} ", _text(closed), *prose[2:]]
+    assert _roles(_page(lang, body), texts) == ["prose"] * 6
