@@ -307,3 +307,32 @@ def test_a_source_line_with_abbreviations_is_still_one_unpunctuated_list_entry()
     assert findings(article(FLOOD_ID[0], prose, FLOOD_ID[1], FLOOD_ID[2], prose, language="id")) == [
         ("duplicate_paragraph", "AQ201", 4, prose)
     ]
+
+
+def test_a_meal_repeated_on_two_days_of_a_plan_is_structure_not_a_duplicate_english_and_indonesian():
+    # Lines that enumerate quantities (a meal plan, a recipe) repeat by design; the same
+    # page with a prose paragraph repeated is still flagged.
+    en_meal = "Lunch: 1 cup brown rice, 4 oz. grilled chicken, ½ cup steamed broccoli, 1 tsp. olive oil."
+    id_meal = "Sarapan: 2 butir telur rebus, 1 potong roti gandum, 200 ml susu rendah lemak, 1 buah pisang."
+    for meal, prose, lang in ((en_meal, EN, "en"), (id_meal, ID_PROSE, "id")):
+        plan = article(
+            "Day 1",
+            meal,
+            prose[0],
+            "Day 2",
+            meal,
+            prose[1],
+            prose[2],
+            language=lang,
+            kinds={0: "heading", 3: "heading"},
+        )
+        assert findings(plan) == []
+        pasted = article(prose[0], meal, prose[1], prose[0], prose[2], language=lang)
+        assert findings(pasted) == [("duplicate_paragraph", "AQ201", 3, prose[0])]
+
+
+ID_PROSE = (
+    "Pemerintah kota menambah jadwal kereta komuter pada jam sibuk mulai pekan depan untuk mengurangi antrean.",
+    "Penumpang di Stasiun Manggarai mengeluhkan kepadatan yang terjadi setiap pagi sejak awal bulan ini.",
+    "Operator berjanji menambah petugas di peron dan memperbaiki papan informasi yang sering mati.",
+)

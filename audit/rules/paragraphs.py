@@ -136,6 +136,22 @@ def _listed(block: Block) -> bool:
     return block.kind == "list_item" or block.role in _LIST_ROLES
 
 
+#: The parts of an enumeration set inline: between commas, semicolons, colons and
+#: brackets (not the separators inside a figure: "32,000", "10:30").
+_ITEM_BREAK = re.compile(r"[,;:](?!\d)|[()\[\]]")
+#: An item that opens on a quantity: "1 cup", "½ cup", "8 oz.", "2x", "$9", "Rp 10.000".
+_QUANTITY_ITEM = re.compile(r"^\s*(?:or\s+)?(?:[$€£¥]|Rp\.?\s?)?(?:\d[\d.,/]*|[½¼¾⅓⅔⅛])(?:\s|$|[a-z]{1,3}\b)")
+
+
+def _quantity_list(text: str) -> bool:
+    """A line that enumerates quantities ("1 scoop X, 1 cup Y, 8 oz. Z"): a meal of a
+    meal plan, a recipe's ingredients, a spec sheet. At least three of its inline
+    items, and half of them, open on a number."""
+    items = [part for part in _ITEM_BREAK.split(text) if part.strip()]
+    counted = sum(1 for part in items if _QUANTITY_ITEM.match(part))
+    return counted >= 3 and 2 * counted >= len(items)
+
+
 def _structured_repeat(later: Block, earlier: Block) -> bool:
     """A repeat the page's structure explains, whatever its words: two entries of
     lists or tables (the same dipper in two recipes, a meal on two days of a plan,
@@ -146,6 +162,8 @@ def _structured_repeat(later: Block, earlier: Block) -> bool:
         return True
     if later.role in _FURNITURE_ROLES and earlier.role in _FURNITURE_ROLES:
         return True
+    if _quantity_list(later.text) and _quantity_list(earlier.text):
+        return True  # the same meal on two days of a plan, an ingredient list per recipe
     return "caption" in (later.role, earlier.role)
 
 
