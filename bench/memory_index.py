@@ -30,14 +30,17 @@ The script starts its own ``redis-server`` (``--redis-server``, default the one 
 PATH) on a free loopback port, with no persistence, and kills it at the end.
 
     .venv/bin/python bench/memory_index.py [--sizes 1000,10000,100000] [--window 500]
-        [--concurrent 800] [--processes 1,2,4]
+        [--concurrent 800] [--processes 1,2,4] [--backends sqlite] [--no-lock]
+        [--baseline OTHER/audit/memory/store.py --backends sqlite,baseline]
 
-A quick run: ``--sizes 1000,5000`` (well under a minute).
+A quick run: ``--sizes 1000,5000`` (well under a minute); ``--backends sqlite --no-lock``
+measures the SQLite file alone (no ``redis-server`` started), which is several times faster.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import multiprocessing
 import random
 import shutil
@@ -170,20 +173,51 @@ def timed_window(store: Any, window: list[ArticlePrints], config: Any) -> tuple[
     return 1e3 * looked / len(window), 1e3 * inserted / len(window)
 
 
+def sqlite_store(spec: str, folder: Path, baseline: str | None) -> MemoryStore:
+    """A SQLite memory in ``folder`` for one ``--backends`` item: ``sqlite``, with another
+    page cache as ``sqlite:cache=KIB``, or ``baseline``: the ``MemoryStore`` of another
+    checkout's ``store.py`` (``--baseline``), timed on the same articles in the same
+    process, so both see the same machine load."""
+    folder.mkdir()
+    name, *options = spec.split(":")
+    settings = dict(option.split("=", 1) for option in options)
+    if name == "baseline":
+        if not baseline:
+            raise SystemExit("the baseline backend needs --baseline PATH/audit/memory/store.py")
+        loader = importlib.util.spec_from_file_location("baseline_store", baseline)
+        assert loader is not None and loader.loader is not None
+        module = importlib.util.module_from_spec(loader)
+        sys.modules["baseline_store"] = module  # its dataclasses look their module up
+        loader.loader.exec_module(module)
+        store: MemoryStore = module.MemoryStore(folder / "memory.sqlite")
+    else:
+        store = MemoryStore(folder / "memory.sqlite")
+    if "cache" in settings:
+        store.conn.execute(f"PRAGMA cache_size=-{int(settings['cache'])}")
+    return store
+
+
 def growth(args: argparse.Namespace, url: str, tmp: Path) -> dict[str, list[tuple[int, float, float, float]]]:
     sizes = [int(s) for s in args.sizes.split(",")]
     stream = Articles()
     config = stream.config
-    path = tmp / "sqlite"
-    path.mkdir()
-    lite = MemoryStore(path / "memory.sqlite")
-    shared = RedisMemoryStore(url, prefix=key_prefix() + "growth:")
-    empty = used_memory(shared)
-    stores = {"sqlite": lite, "redis": shared}
-    rows: dict[str, list[tuple[int, float, float, float]]] = {"sqlite": [], "redis": []}
+    stores: dict[str, Any] = {}
+    folders: dict[str, Path] = {}
+    for i, spec in enumerate(args.backends.split(",")):
+        if spec != "redis":
+            folders[spec] = tmp / f"sqlite{i}"
+            stores[spec] = sqlite_store(spec, folders[spec], args.baseline)
+    first = next(iter(stores.values()))
+    shared: RedisMemoryStore | None = None
+    empty = 0
+    if "redis" in args.backends.split(","):
+        shared = RedisMemoryStore(url, prefix=key_prefix() + "growth:")
+        empty = used_memory(shared)
+        stores["redis"] = shared
+    rows: dict[str, list[tuple[int, float, float, float]]] = {name: [] for name in stores}
     for size in sizes:
-        while lite.count() < size:  # fill (untimed), the same articles into both
-            batch = [stream.next() for _ in range(min(1000, size - lite.count()))]
+        while first.count() < size:  # fill (untimed), the same articles into every memory
+            batch = [stream.next() for _ in range(min(1000, size - first.count()))]
             for store in stores.values():
                 with store.transaction():
                     for p in batch:
@@ -193,23 +227,24 @@ def growth(args: argparse.Namespace, url: str, tmp: Path) -> dict[str, list[tupl
         for name, store in stores.items():
             lookup, insert = timed_window(store, window, config)
             held = store.count()
-            if name == "sqlite":
-                lite.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                size_bytes = sum(f.stat().st_size for f in path.iterdir())
+            if name in folders:
+                store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                size_bytes = sum(f.stat().st_size for f in folders[name].iterdir())
             else:
+                assert shared is not None
                 size_bytes = used_memory(shared) - empty
             rows[name].append((size, lookup, insert, size_bytes / held))
             print(
-                f"{name:>6} {size:>7} articles: lookup {lookup:.3f} ms, insert {insert:.3f} ms per article, "
+                f"{name:>8} {size:>7} articles: lookup {lookup:.3f} ms, insert {insert:.3f} ms per article, "
                 f"{size_bytes / held:.0f} bytes per article",
                 flush=True,
             )
-    lite.close()
-    shared.close()
+    for store in stores.values():
+        store.close()
     for name, found in rows.items():
-        first, last = found[0], found[-1]
-        ratio = (last[1] + last[2]) / (first[1] + first[2])
-        print(f"{name:>6} per-article cost {last[0]} / {first[0]} articles: {ratio:.2f}x (target <= 1.3)")
+        low, high = found[0], found[-1]
+        ratio = (high[1] + high[2]) / (low[1] + low[2])
+        print(f"{name:>8} per-article cost {high[0]} / {low[0]} articles: {ratio:.2f}x (target <= 1.3)")
     return rows
 
 
@@ -276,13 +311,28 @@ def main() -> int:
     parser.add_argument("--window", type=int, default=500)
     parser.add_argument("--concurrent", type=int, default=800, help="articles judged in the lock test")
     parser.add_argument("--processes", default="1,2,4")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,redis",
+        help="comma-separated: sqlite, sqlite:cache=KIB (tuning), baseline (see --baseline), redis",
+    )
+    parser.add_argument(
+        "--baseline", help="another checkout's audit/memory/store.py, for the baseline backend"
+    )
+    parser.add_argument("--no-lock", action="store_true", help="skip the Redis lock test (as --concurrent 0)")
     parser.add_argument("--redis-server", default=shutil.which("redis-server") or "redis-server")
     args = parser.parse_args()
+    if args.no_lock:
+        args.concurrent = 0
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, redis_server(args.redis_server, Path(tmp)) as url:
-        growth(args, url, Path(tmp))
-        if args.concurrent:
-            throughput(args, url)
+    if "redis" not in args.backends.split(",") and not args.concurrent:  # no Redis needed
+        with tempfile.TemporaryDirectory() as tmp:
+            growth(args, "", Path(tmp))
+    else:
+        with tempfile.TemporaryDirectory() as tmp, redis_server(args.redis_server, Path(tmp)) as url:
+            growth(args, url, Path(tmp))
+            if args.concurrent:
+                throughput(args, url)
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0
 

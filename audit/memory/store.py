@@ -30,9 +30,13 @@ MEMORY_FILENAME = "memory.sqlite"
 #: Bumped when the tables change incompatibly; an older file is refused, not rewritten.
 MEMORY_SCHEMA_VERSION = "1"
 IN_MEMORY = ":memory:"
-#: Page cache of one connection (64 MiB) and the file mapped into memory (up to 1 GiB):
-#: a 100k-article memory is about 500 MB, so its index pages stay resident.
-CACHE_KIB = 65536
+#: Page cache of one connection (256 MiB, an upper bound: it fills only as pages are
+#: used) and the file mapped into memory (up to 1 GiB): a 100k-article memory is about
+#: 500 MB. The cache holds the pages a transaction dirties (the band index is written at
+#: random keys, ~100 per article); with 64 MiB they probably spilled to the WAL and
+#: were read back. The cost per article at 100k articles was 1.84x that at 1k against 1.36x
+#: with 256 MiB (bench/memory_index.py, side by side, issue 14).
+CACHE_KIB = 262144
 MMAP_BYTES = 1 << 30
 
 _TABLES = """
