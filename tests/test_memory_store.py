@@ -155,3 +155,45 @@ def test_memory_command_stats_prune_and_rebuild(tmp_path, capsys):
     assert "forgot 4 articles" in capsys.readouterr().out
     assert main(["memory", "stats", str(tmp_path / "absent.sqlite")]) == 2
     assert "no memory at" in capsys.readouterr().err
+
+
+def test_forgetting_articles_leaves_exactly_the_band_rows_of_the_remaining_representatives(tmp_path):
+    """Removal deletes band rows by their keys (the index is keyed by band first, so a
+    delete by paragraph would scan it) and leaves no row behind nor takes one too many."""
+    bodies = [m.BANJIR, m.CABAI, m.MRT, m.SEKOLAH, m.MRT_FOLLOWUP]
+    pages = [
+        m.article(f"{m.ID_SITE}/{i}", f"Berita {i}", [*body, m.ID_FOOTER]) for i, body in enumerate(bodies)
+    ]
+    with SiteMemory(tmp_path / "memory.sqlite") as memory:
+        for page in pages:
+            memory.audit(page)
+        store = memory.store
+        conn = store.conn
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        for url in (pages[0].url, pages[2].url):  # the footer's first copy and another page
+            assert store.remove_article(url)
+        conn.set_trace_callback(None)
+        deletes = [s for s in statements if s.startswith("DELETE FROM para_bands") or "FROM body_bands" in s]
+        assert deletes and all("band =" in s for s in deletes), deletes
+        expected_para = {
+            (k, pid)
+            for pid, size, sig in conn.execute(
+                "SELECT id, size, signature FROM paragraphs WHERE id = cluster"
+            )
+            for k in fingerprint.band_keys(fingerprint.Signature(sig, size))
+        }
+        expected_body = {
+            (k, aid)
+            for aid, size, sig in conn.execute(
+                "SELECT b.article_id, b.size, b.signature FROM bodies b JOIN articles a ON a.id = b.article_id "
+                "WHERE a.duplicate_of IS NULL"
+            )
+            for k in fingerprint.band_keys(fingerprint.Signature(sig, size))
+        }
+        assert set(conn.execute("SELECT band, paragraph FROM para_bands")) == expected_para
+        assert set(conn.execute("SELECT band, article_id FROM body_bands")) == expected_body
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM para_bands WHERE band = 1 AND paragraph = 2"
+        ).fetchall()
+        assert "SEARCH" in " ".join(str(row[-1]) for row in plan)

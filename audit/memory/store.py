@@ -399,14 +399,15 @@ class MemoryStore:
             article_id = found[0]
             conn = self.conn
             rows = conn.execute(
-                "SELECT id, cluster FROM paragraphs WHERE article_id = ? ORDER BY id", (article_id,)
+                "SELECT id, cluster, size, signature FROM paragraphs WHERE article_id = ? ORDER BY id",
+                (article_id,),
             ).fetchall()
             conn.execute("DELETE FROM paragraphs WHERE article_id = ?", (article_id,))
-            for cluster in sorted({c for _, c in rows}):
+            for cluster in sorted({r[1] for r in rows}):
                 conn.execute("UPDATE clusters SET articles = articles - 1 WHERE id = ?", (cluster,))
-            for pid, cluster in rows:
+            for pid, cluster, size, signature in rows:
                 if pid == cluster:
-                    self._promote(pid)
+                    self._promote(pid, Signature(signature, size))
             conn.execute("DELETE FROM clusters WHERE articles <= 0")
             site, copy = conn.execute(
                 "SELECT site, duplicate_of FROM articles WHERE id = ?", (article_id,)
@@ -414,15 +415,33 @@ class MemoryStore:
             if copy is None:  # copies were never counted (see _insert)
                 conn.execute("UPDATE sites SET articles = articles - 1 WHERE site = ?", (site,))
                 conn.execute("DELETE FROM sites WHERE articles <= 0")
-            conn.execute("DELETE FROM body_bands WHERE article_id = ?", (article_id,))
+            body = conn.execute(
+                "SELECT size, signature FROM bodies WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            if body is not None:
+                self._remove_body_bands(article_id, Signature(body[1], body[0]))
             conn.execute("DELETE FROM bodies WHERE article_id = ?", (article_id,))
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._promote_body(article_id)
             return True
 
-    def _promote(self, old: int) -> None:
+    def _remove_bands(self, paragraph: int, sig: Signature) -> None:
+        """Delete a paragraph's band rows by their keys: the primary key starts with the
+        band, so deleting by paragraph alone would scan the whole index."""
+        self.conn.executemany(
+            "DELETE FROM para_bands WHERE band = ? AND paragraph = ?",
+            [(k, paragraph) for k in fingerprint.band_keys(sig)],
+        )
+
+    def _remove_body_bands(self, article: int, sig: Signature) -> None:
+        self.conn.executemany(
+            "DELETE FROM body_bands WHERE band = ? AND article_id = ?",
+            [(k, article) for k in fingerprint.band_keys(sig)],
+        )
+
+    def _promote(self, old: int, sig: Signature) -> None:
         conn = self.conn
-        conn.execute("DELETE FROM para_bands WHERE paragraph = ?", (old,))
+        self._remove_bands(old, sig)
         nxt = conn.execute(
             "SELECT id, size, signature FROM paragraphs WHERE cluster = ? ORDER BY id LIMIT 1", (old,)
         ).fetchone()
