@@ -377,17 +377,26 @@ class MemoryStore:
                 joined.add(para.cluster)
         return article_id
 
-    def _add_bands(self, paragraph: int, sig: Signature) -> None:
+    #: Statements on a band table, per (table, action); each takes (band key, owner id).
+    _BAND_SQL = {
+        ("para_bands", "add"): "INSERT OR IGNORE INTO para_bands VALUES (?, ?)",
+        ("body_bands", "add"): "INSERT OR IGNORE INTO body_bands VALUES (?, ?)",
+        # By key: the primary key starts with the band, so a delete by owner alone scans the index.
+        ("para_bands", "remove"): "DELETE FROM para_bands WHERE band = ? AND paragraph = ?",
+        ("body_bands", "remove"): "DELETE FROM body_bands WHERE band = ? AND article_id = ?",
+    }
+
+    def _bands(self, table: str, action: str, owner: int, sig: Signature) -> None:
+        """Add or remove the band rows of one paragraph or body (``owner``)."""
         self.conn.executemany(
-            "INSERT OR IGNORE INTO para_bands VALUES (?, ?)",
-            [(k, paragraph) for k in fingerprint.band_keys(sig)],
+            self._BAND_SQL[(table, action)], [(k, owner) for k in fingerprint.band_keys(sig)]
         )
 
+    def _add_bands(self, paragraph: int, sig: Signature) -> None:
+        self._bands("para_bands", "add", paragraph, sig)
+
     def _add_body_bands(self, article: int, sig: Signature) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO body_bands VALUES (?, ?)",
-            [(k, article) for k in fingerprint.band_keys(sig)],
-        )
+        self._bands("body_bands", "add", article, sig)
 
     def remove_article(self, url: str) -> bool:
         """Forget one article. A cluster (or body) it represented passes to its next
@@ -419,29 +428,15 @@ class MemoryStore:
                 "SELECT size, signature FROM bodies WHERE article_id = ?", (article_id,)
             ).fetchone()
             if body is not None:
-                self._remove_body_bands(article_id, Signature(body[1], body[0]))
+                self._bands("body_bands", "remove", article_id, Signature(body[1], body[0]))
             conn.execute("DELETE FROM bodies WHERE article_id = ?", (article_id,))
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._promote_body(article_id)
             return True
 
-    def _remove_bands(self, paragraph: int, sig: Signature) -> None:
-        """Delete a paragraph's band rows by their keys: the primary key starts with the
-        band, so deleting by paragraph alone would scan the whole index."""
-        self.conn.executemany(
-            "DELETE FROM para_bands WHERE band = ? AND paragraph = ?",
-            [(k, paragraph) for k in fingerprint.band_keys(sig)],
-        )
-
-    def _remove_body_bands(self, article: int, sig: Signature) -> None:
-        self.conn.executemany(
-            "DELETE FROM body_bands WHERE band = ? AND article_id = ?",
-            [(k, article) for k in fingerprint.band_keys(sig)],
-        )
-
     def _promote(self, old: int, sig: Signature) -> None:
         conn = self.conn
-        self._remove_bands(old, sig)
+        self._bands("para_bands", "remove", old, sig)
         nxt = conn.execute(
             "SELECT id, size, signature FROM paragraphs WHERE cluster = ? ORDER BY id LIMIT 1", (old,)
         ).fetchone()
