@@ -115,3 +115,12 @@ def incremental_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scena
         yield scenario
     finally:
         server.stop()
+
+
+def one_copy_each(urls, site):
+    """Each public article is emitted once, under its own path or its syndicated copy's:
+    the two share a body, and whichever the crawl fetched first is the article (the
+    other is a duplicate_content failure), so which one depends on fetch order."""
+    expected = [{site.url(a.path)} | ({site.url(a.syndicated_path)} if a.syndicated_path else set())
+                for a in site.public_articles()]  # fmt: skip
+    return len(urls) == len(expected) and all(len(options & urls) == 1 for options in expected)
