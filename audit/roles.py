@@ -115,8 +115,9 @@ _PROSE_ROLES = frozenset({None, "prose", "pull_quote"})
 
 def reads_as_prose(role: Role | None) -> bool:
     """The page does not mark the line as furniture (a caption, credit, standfirst, list
-    entry, table cell, widget, embedded post, a line that is or ends on a link). A pull
-    quote is prose: it repeats the story's own sentences."""
+    entry, table cell, widget, embedded post, a line that is or ends on a link); an
+    untraced block counts as prose. A pull quote is prose too: it repeats the story's
+    own sentences (AQ501 judges it only as an excerpt left open)."""
     return role in _PROSE_ROLES
 
 

@@ -311,14 +311,6 @@ def _clipped_sentence(text: str, colon_ok: bool = False) -> bool:
     )
 
 
-def _reads_as_prose(block: Block) -> bool:
-    """The page's HTML does not mark the block as a caption, credit, standfirst,
-    list entry, widget, embedded post, a line that is wholly a link or one that
-    ends on a link's label (``audit.roles``); unknown counts as prose. A pull quote
-    does: it repeats the story's own sentences (see :func:`_excerpt_left_open`)."""
-    return reads_as_prose(block.role)
-
-
 def _excerpt_left_open(block: Block) -> bool:
     """A pull quote may be a clause lifted from the story and set without a full
     stop, so it is judged only as several sentences whose last one is left open."""
@@ -522,7 +514,9 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     # Lines the HTML marks as captions, credits or widgets are never judged, but
     # their open endings still show a site that leaves lines unpunctuated.
     # A phone or reference number closing a notice counts as the page's style, never as a cut.
-    candidates = [b for b in open_ended if _reads_as_prose(b) and not _IDENTIFIER_END.search(b.text.rstrip())]
+    candidates = [
+        b for b in open_ended if reads_as_prose(b.role) and not _IDENTIFIER_END.search(b.text.rstrip())
+    ]
     if not candidates:
         return
     # Some sites end every paragraph without a full stop; there a missing one is
@@ -533,7 +527,7 @@ def block_ends_mid_sentence(article: Article, config: AuditConfig) -> Iterator[F
     max_open = config.threshold("truncation", "max_open_blocks", 2)
     if len(open_ended) > max_open + 1:
         return  # many open endings: house style, not a cut
-    prose = [b for b in article.blocks if counts(b) and _reads_as_prose(b)]
+    prose = [b for b in article.blocks if counts(b) and reads_as_prose(b.role)]
     lang = family(article.language) if article.language else None
     position = {b.index: i for i, b in enumerate(prose)}
     for block in candidates:
