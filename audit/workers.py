@@ -19,15 +19,26 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BrokenProcessPool", "cpu_count", "ordered_map", "resolve_workers", "spawn_executor"]
+__all__ = [
+    "BrokenProcessPool",
+    "RetiredExecutor",
+    "cpu_count",
+    "ordered_map",
+    "resolve_workers",
+    "retire",
+    "spawn_executor",
+]
 
 T = TypeVar("T")
 
@@ -73,6 +84,45 @@ def spawn_executor(
     )
 
 
+@dataclass
+class RetiredExecutor:
+    """What a broken executor, shut down without waiting, may leave running."""
+
+    processes: list[BaseProcess]
+    manager: threading.Thread | None
+
+    def reap(self, timeout: float = 5.0) -> None:
+        """Kill leftover workers and wait for the manager thread.
+
+        At interpreter exit ``concurrent.futures`` joins every executor's manager
+        thread, and multiprocessing joins every child; one left half-dead by a broken
+        pool would hang the process after its work is done (a crawl that never exits
+        holds its cron slot). So we reap them before we close.
+        """
+        for process in self.processes:
+            process.join(timeout=0.5)
+            if process.is_alive():
+                logger.warning("killing pool worker %s, left running by a broken pool", process.pid)
+                process.kill()
+                process.join(timeout=1.0)
+        if self.manager is not None:
+            self.manager.join(timeout=timeout)
+            if self.manager.is_alive():
+                logger.warning("a broken pool's manager thread did not stop within %.0f s", timeout)
+
+
+def retire(executor: ProcessPoolExecutor) -> RetiredExecutor:
+    """Shut a broken executor down without blocking; return what to reap at close.
+
+    The handles are taken first: ``shutdown`` drops the executor's own references.
+    ``_processes`` and ``_executor_manager_thread`` are private, so both are optional.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    retired = RetiredExecutor(processes, getattr(executor, "_executor_manager_thread", None))
+    executor.shutdown(wait=False, cancel_futures=True)
+    return retired
+
+
 def ordered_map(
     fn: Callable[[T], Any],
     items: Iterable[T],
@@ -113,6 +163,7 @@ class _Pool:
         self.args = (workers, initializer, initargs)
         self.executor = spawn_executor(*self.args)
         self.restarts = 0
+        self.retired: list[RetiredExecutor] = []
 
     def submit(self, fn: Callable[[Any], Any], item: Any) -> Future[Any]:
         try:
@@ -151,9 +202,11 @@ class _Pool:
 
     def _restart(self) -> None:
         logger.error("a pool worker died; starting a new pool")
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.retired.append(retire(self.executor))
         self.executor = spawn_executor(*self.args)
         self.restarts += 1
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+        for retired in self.retired:
+            retired.reap()

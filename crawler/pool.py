@@ -20,7 +20,9 @@ A worker that dies (killed, out of memory, a crash in a C extension) breaks the
 executor, failing every task in flight. A fresh executor is started and those tasks
 run once more, one at a time; a task that breaks the pool twice concludes with the
 :class:`BrokenProcessPool` error (the caller records it), so one poisonous page costs
-that page, not the crawl.
+that page, not the crawl. A broken executor is shut down without waiting (the reactor
+must not block) and reaped at :meth:`OrderedPool.close`, so no half-dead worker keeps
+the crawl process from exiting.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ from typing import Any
 
 from twisted.internet.defer import Deferred, DeferredSemaphore
 
-from audit.workers import BrokenProcessPool, cpu_count, resolve_workers, spawn_executor
+from audit.workers import (
+    BrokenProcessPool,
+    RetiredExecutor,
+    cpu_count,
+    resolve_workers,
+    retire,
+    spawn_executor,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +84,7 @@ class OrderedPool:
         self.closed = False
         self._suspects: deque[_Task] = deque()  # tasks in flight when a worker died
         self._suspect: _Task | None = None  # the one being retried
+        self._retired: list[RetiredExecutor] = []  # broken executors, reaped at close
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -175,7 +185,7 @@ class OrderedPool:
         """Drop a broken executor; the next submission starts a fresh one."""
         if self._executor is not None:
             logger.error("a pool worker died (%s); starting a new pool", exc)
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._retired.append(retire(self._executor))
             self._executor = None
             self.restarts += 1
 
@@ -186,3 +196,6 @@ class OrderedPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        for retired in self._retired:
+            retired.reap()
+        self._retired.clear()

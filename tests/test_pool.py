@@ -26,7 +26,8 @@ def test_workers_setting():
 
 POOL_SCRIPT = textwrap.dedent(
     """
-    import json, sys
+    import faulthandler, json, sys
+    faulthandler.dump_traceback_later(90, exit=True)  # a hang reports its threads' stacks
     from twisted.internet import reactor
     from twisted.internet.defer import DeferredList, inlineCallbacks
     from concurrent.futures.process import BrokenProcessPool

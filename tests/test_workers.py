@@ -3,8 +3,12 @@ and a dying worker costs only its own task (as in the crawl's pool)."""
 
 from __future__ import annotations
 
-from audit.workers import BrokenProcessPool, ordered_map
-from tests.pool_tasks import square_or_die
+import multiprocessing
+
+import pytest
+
+from audit.workers import BrokenProcessPool, RetiredExecutor, ordered_map, retire, spawn_executor
+from tests.pool_tasks import die, square_after, square_or_die
 
 
 def _shape(results: list) -> list:
@@ -23,3 +27,27 @@ def test_errors_and_a_killed_worker_cost_only_their_own_task():
     results = list(ordered_map(square_or_die, items, workers=2))
     assert _shape(results) == [1, 4, "ValueError", 9, "BrokenProcessPool", 16, 25]
     assert isinstance(results[4], BrokenProcessPool)
+
+
+def test_a_retired_broken_pool_leaves_nothing_running_once_reaped():
+    # Interpreter exit joins every executor's manager thread and every child, so a
+    # broken pool's leftovers must be gone before the crawl returns.
+    executor = spawn_executor(2)
+    alive = executor.submit(square_after, 2, 0.2)
+    dead = executor.submit(die)
+    with pytest.raises(BrokenProcessPool):
+        dead.result(timeout=60)
+    with pytest.raises(BrokenProcessPool):
+        alive.result(timeout=60)
+    retired = retire(executor)
+    assert retired.processes and retired.manager is not None  # the handles survived shutdown
+    retired.reap()
+    assert not any(p.is_alive() for p in retired.processes)
+    assert not retired.manager.is_alive()
+
+
+def test_reaping_kills_a_worker_left_running():
+    stuck = multiprocessing.get_context("spawn").Process(target=square_after, args=(1, 60))
+    stuck.start()
+    RetiredExecutor([stuck], None).reap()
+    assert not stuck.is_alive() and stuck.exitcode is not None and stuck.exitcode < 0  # killed
