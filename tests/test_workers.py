@@ -37,8 +37,7 @@ def test_a_retired_broken_pool_leaves_nothing_running_once_reaped():
     dead = executor.submit(die)
     with pytest.raises(BrokenProcessPool):
         dead.result(timeout=60)
-    with pytest.raises(BrokenProcessPool):
-        alive.result(timeout=60)
+    alive.exception(timeout=60)  # done either way: it may have finished before the worker died
     retired = retire(executor)
     assert retired.processes and retired.manager is not None  # the handles survived shutdown
     retired.reap()
