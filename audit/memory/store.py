@@ -149,6 +149,7 @@ class MemoryStore:
         self._conn = conn
         try:
             if isinstance(self.path, Path):
+                conn.execute("PRAGMA page_size=8192")  # a new file only; before WAL and the tables
                 conn.execute("PRAGMA journal_mode=WAL")
                 # The memory can be rebuilt; it is not the ledger, so no fsync per page.
                 conn.execute("PRAGMA synchronous=NORMAL")
