@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from lxml import etree
 from trafilatura.core import bare_extraction, determine_returnstring
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
 
 from audit import language
 from audit.declared import declared, declared_languages, placeholder, published
+from audit.htmltree import parse_html
 from audit.model import Article, Block, ExtractionFailure
 from audit.page_repeats import restore_headline_headings, restore_repeats, restore_separated_copies
 from audit.roles import block_roles
@@ -197,7 +197,7 @@ def _extract(data: bytes | str, url: str | None, language_hint: str | None, sour
     text = decode_html(data)
     # Parse once: we read the headline and canonical link from this tree and hand
     # it to Trafilatura, which copies it instead of parsing the page again.
-    tree = load_html(text)
+    tree = parse_html(text)
     h1, html_title = _page_headline(tree)
     canonical = _canonical(tree)
     declared_date, declared_author = declared(tree)
